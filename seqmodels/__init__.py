@@ -1,0 +1,10 @@
+"""seqmodels: recurrent sequence models for Keras 3 on TensorFlow."""
+
+from seqmodels._runtime import require_tensorflow
+
+require_tensorflow()
+
+from seqmodels import constants  # noqa: E402
+from seqmodels._version import __version__  # noqa: E402
+
+__all__ = ["__version__", "constants"]

@@ -1,0 +1,27 @@
+"""Special token ids and strings shared by pipelines, models, decoding and export.
+
+The ids are fixed so that a vocabulary built on any data, a model trained on
+it and an exported SavedModel all agree:
+
+| id | token   | meaning                                        |
+|----|---------|------------------------------------------------|
+| 0  | ""      | padding; never a real token                    |
+| 1  | "[UNK]" | out of vocabulary                              |
+| 2  | "<s>"   | start of sequence (first decoder input)        |
+| 3  | "</s>"  | end of sequence (last decoder label)           |
+
+Real tokens start at `NUM_SPECIAL_TOKENS`.
+"""
+
+PAD_ID = 0
+OOV_ID = 1
+START_ID = 2
+END_ID = 3
+
+PAD_TOKEN = ""
+OOV_TOKEN = "[UNK]"
+START_TOKEN = "<s>"
+END_TOKEN = "</s>"
+
+SPECIAL_TOKENS = (PAD_TOKEN, OOV_TOKEN, START_TOKEN, END_TOKEN)
+NUM_SPECIAL_TOKENS = len(SPECIAL_TOKENS)
