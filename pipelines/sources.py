@@ -97,7 +97,7 @@ def from_texts(
     encoded with `target_vocabulary` (task "seq2seq" by default).
 
     Example:
-    >>> v = Vocabulary.build(["abc", "cab"], level="char")
+    >>> v = Vocabulary.from_corpus(["abc", "cab"], level="char")
     >>> ds = from_texts(["ab", "ba"], v, ["abc", "c"], target_vocabulary=v)
     >>> [(x["inputs"].tolist(), y.tolist()) for x, y in ds.as_numpy_iterator()]
     [([4, 5], [4, 5, 6]), ([5, 4], [6])]

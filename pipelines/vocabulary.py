@@ -45,7 +45,7 @@ class Vocabulary(keras.layers.Layer):
         int32 RaggedTensor `(batch, None)` of ids (same as `encode`).
 
     Example:
-    >>> v = Vocabulary.build(["hello", "world"], level="char")
+    >>> v = Vocabulary.from_corpus(["hello", "world"], level="char")
     >>> v.encode(["low"]).to_list()
     [[4, 5, 10]]
     >>> v.decode([[4, 5, 10, 3, 0]]).numpy().tolist()
@@ -71,7 +71,7 @@ class Vocabulary(keras.layers.Layer):
         self._to_tokens = keras.layers.StringLookup(invert=True, **common)
 
     @classmethod
-    def build_from_texts(
+    def from_corpus(
         cls,
         texts: Iterable[str],
         level: str = "char",
@@ -98,8 +98,6 @@ class Vocabulary(keras.layers.Layer):
         tokens = [t for t, c in ranked if c >= min_count][:max_size]
         return cls(tokens, level=level)
 
-    build = build_from_texts  # `Vocabulary.build(...)` reads well at call sites
-
     @property
     def size(self) -> int:
         """Number of ids, special ones included."""
@@ -119,6 +117,9 @@ class Vocabulary(keras.layers.Layer):
         """tf.string `(batch,)` -> int32 ragged `(batch, None)` ids; unknown tokens -> OOV."""
         tokens = self.split(texts)
         return tf.cast(tokens.with_flat_values(self._to_ids(tokens.flat_values)), tf.int32)
+
+    def build(self, input_shape=None):
+        self.built = True  # the lookup tables are made in __init__; no weights to create
 
     def call(self, inputs):
         return self.encode(inputs)

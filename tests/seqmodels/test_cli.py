@@ -1,0 +1,33 @@
+import pytest
+
+from seqmodels import cli, demo
+
+
+def test_datasets_list_names_every_dataset(capsys):
+    assert cli.main(["datasets", "list"]) == 0
+    out = capsys.readouterr().out
+    for name in ("japanese_vowels", "cmudict_g2p", "turkish_pos", "sunspots", "adding_problem"):
+        assert name in out
+    assert "T50, T100, T200, T500, T1000" in out
+
+
+def test_datasets_build_reports_counts(capsys, data_dir):
+    assert cli.main(["datasets", "build", "sunspots", "--data-dir", data_dir]) == 0
+    assert "train: 221, test: 67, rest: 21" in capsys.readouterr().out
+
+
+def test_datasets_build_unknown_name_is_a_clear_error(capsys):
+    assert cli.main(["datasets", "build", "imdb"]) == 2
+    assert "Unknown dataset 'imdb'" in capsys.readouterr().err
+
+
+def test_unknown_command_exits_with_usage():
+    with pytest.raises(SystemExit) as info:
+        cli.main(["fly"])
+    assert info.value.code == 2
+
+
+@pytest.mark.slow
+def test_demo_learns_far_above_chance(data_dir):
+    result = demo.run(epochs=8, data_dir=data_dir)
+    assert result["test_accuracy"] > 0.6  # chance is 1/9; the full 60-epoch demo reaches ~0.96
