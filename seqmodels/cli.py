@@ -9,6 +9,7 @@ so `seqmodels --help` answers at once.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from seqmodels._version import __version__
@@ -73,6 +74,7 @@ def make_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before TensorFlow is first imported
     return args.func(args)
 
 

@@ -42,12 +42,14 @@ def run(*, epochs: int = 60, batch_size: int = 32, seed: int = 0, data_dir=None)
     """Trains and evaluates; returns `{"test_accuracy", "epochs", "seconds"}`."""
     import keras
     import tensorflow as tf
+    import tensorflow_datasets as tfds
 
     from pipelines import pad_to_batch_max
     from pipelines.datasets import load
     from pipelines.datasets.japanese_vowels import NUM_CLASSES, NUM_FEATURES
 
     keras.utils.set_random_seed(seed)
+    tfds.disable_progress_bar()
     start = time.perf_counter()
     raw = {split: load("japanese_vowels", split, data_dir) for split in ("train", "test")}
     mean, std = _standardiser(raw["train"])
