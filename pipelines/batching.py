@@ -28,6 +28,7 @@ seq2seq, decoder inputs and labels), so a bucket bound holds for all of them.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -66,51 +67,73 @@ def _sequence_keys(x_spec: dict) -> list[str]:
     return [k for k, s in x_spec.items() if _is_sequence(s)]
 
 
+@dataclasses.dataclass(frozen=True)
+class _Layout:
+    """Which parts of an element `(x, y)` or `x` are sequences."""
+
+    keys: tuple[str, ...]  # sequence inputs in x
+    has_y: bool
+    y_is_seq: bool
+
+    @classmethod
+    def of(cls, spec) -> _Layout:
+        x_spec, y_spec = _split_element(spec)
+        layout = cls(
+            keys=tuple(_sequence_keys(x_spec)),
+            has_y=y_spec is not None,
+            y_is_seq=y_spec is not None and _is_sequence(y_spec),
+        )
+        if not layout.keys and not layout.y_is_seq:
+            raise ValueError(f"No variable-length sequence found in the element spec {spec}.")
+        return layout
+
+
 def element_length_fn(spec) -> Callable:
     """A function element -> int32 length: the longest sequence tensor in the element."""
-    x_spec, y_spec = _split_element(spec)
-    keys = _sequence_keys(x_spec)
-    y_is_seq = y_spec is not None and _is_sequence(y_spec)
-    if not keys and not y_is_seq:
-        raise ValueError(f"No variable-length sequence found in the element spec {spec}.")
+    layout = _Layout.of(spec)
 
     def length(*element):
-        x = element[0]
-        lengths = [tf.shape(x[k])[0] for k in keys]
-        if y_is_seq:
+        lengths = [tf.shape(element[0][k])[0] for k in layout.keys]
+        if layout.y_is_seq:
             lengths.append(tf.shape(element[1])[0])
         return tf.reduce_max(tf.stack(lengths))
 
     return length
 
 
-def _attach_lengths(spec) -> Callable:
-    """Map fn: adds `<name>_length` per sequence input; pairs a sequence y with its length."""
-    x_spec, y_spec = _split_element(spec)
-    keys = _sequence_keys(x_spec)
-    y_is_seq = y_spec is not None and _is_sequence(y_spec)
+def _attach_lengths(spec, max_length: int | None = None) -> Callable:
+    """Map fn: adds `<name>_length` per sequence input; pairs a sequence y with its length.
+
+    With `max_length`, an element longer than it fails with a message naming both.
+    """
+    layout, length_of = _Layout.of(spec), element_length_fn(spec)
 
     def attach(*element):
+        if max_length is not None:
+            tf.debugging.assert_less_equal(
+                length_of(*element),
+                max_length,
+                message=f"An element is longer than the fixed batch length {max_length}; "
+                "filter or truncate sequences first (from_sequences(max_length=...)).",
+            )
         x = dict(element[0])
-        for k in keys:
+        for k in layout.keys:
             x[k + _LENGTH_SUFFIX] = tf.shape(x[k])[0]
-        if y_spec is None:
+        if not layout.has_y:
             return x
         y = element[1]
-        return (x, (y, tf.shape(y)[0])) if y_is_seq else (x, y)
+        return (x, (y, tf.shape(y)[0])) if layout.y_is_seq else (x, y)
 
     return attach
 
 
 def _attached_length_fn(spec) -> Callable:
     """Like `element_length_fn`, on elements that went through `_attach_lengths`."""
-    x_spec, y_spec = _split_element(spec)
-    keys = _sequence_keys(x_spec)
-    y_is_seq = y_spec is not None and _is_sequence(y_spec)
+    layout = _Layout.of(spec)
 
     def length(*element):
-        lengths = [element[0][k + _LENGTH_SUFFIX] for k in keys]
-        if y_is_seq:
+        lengths = [element[0][k + _LENGTH_SUFFIX] for k in layout.keys]
+        if layout.y_is_seq:
             lengths.append(element[1][1])
         return tf.reduce_max(tf.stack(lengths))
 
@@ -119,18 +142,16 @@ def _attached_length_fn(spec) -> Callable:
 
 def _lengths_to_masks(spec) -> Callable:
     """Map fn on padded batches: `<name>_length` -> `<name>_mask`; sequence y -> (y, weights)."""
-    x_spec, y_spec = _split_element(spec)
-    keys = _sequence_keys(x_spec)
-    y_is_seq = y_spec is not None and _is_sequence(y_spec)
+    layout = _Layout.of(spec)
 
     def to_masks(*batch):
         x = dict(batch[0])
-        for k in keys:
+        for k in layout.keys:
             lengths = x.pop(k + _LENGTH_SUFFIX)
             x[k + MASK_SUFFIX] = tf.sequence_mask(lengths, tf.shape(x[k])[1])
-        if y_spec is None:
+        if not layout.has_y:
             return x
-        if not y_is_seq:
+        if not layout.y_is_seq:
             return x, batch[1]
         y, lengths = batch[1]
         weights = tf.sequence_mask(lengths, tf.shape(y)[1], dtype=tf.float32)
@@ -139,8 +160,12 @@ def _lengths_to_masks(spec) -> Callable:
     return to_masks
 
 
-def _finish(dataset: tf.data.Dataset, spec, batch: Transformation) -> tf.data.Dataset:
-    with_lengths = dataset.map(_attach_lengths(spec), num_parallel_calls=tf.data.AUTOTUNE)
+def _finish(
+    dataset: tf.data.Dataset, spec, batch: Transformation, max_length: int | None = None
+) -> tf.data.Dataset:
+    with_lengths = dataset.map(
+        _attach_lengths(spec, max_length), num_parallel_calls=tf.data.AUTOTUNE
+    )
     return with_lengths.apply(batch).map(
         _lengths_to_masks(spec), num_parallel_calls=tf.data.AUTOTUNE
     )
@@ -174,8 +199,8 @@ def pad_to_batch_max(batch_size: int, *, drop_remainder: bool = False) -> Transf
 def pad_to_length(batch_size: int, length: int, *, drop_remainder: bool = False) -> Transformation:
     """Pads every batch to one fixed time length (e.g. the global maximum).
 
-    Elements longer than `length` raise an error at iteration time; filter or
-    truncate them first (see `from_sequences(max_length=...)`).
+    An element longer than `length` fails at iteration time with a message
+    naming the length; filter or truncate first (`from_sequences(max_length=...)`).
 
     Example:
     >>> import numpy as np
@@ -197,7 +222,7 @@ def pad_to_length(batch_size: int, length: int, *, drop_remainder: bool = False)
             shapes = tf.nest.map_structure(fixed, ds.element_spec)
             return ds.padded_batch(batch_size, padded_shapes=shapes, drop_remainder=drop_remainder)
 
-        return _finish(dataset, spec, batch)
+        return _finish(dataset, spec, batch, max_length=length)
 
     return apply
 

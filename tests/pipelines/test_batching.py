@@ -186,3 +186,11 @@ def test_padding_and_bucketing_do_not_change_a_masked_models_outputs(rng):
         other = outputs(batching)
         for i in ids:
             np.testing.assert_allclose(other[i], alone[i], atol=1e-5)
+
+
+def test_pad_to_length_names_an_element_longer_than_the_fixed_length():
+    ds = from_sequences([np.ones((3, 1)), np.ones((9, 1))], [0, 1]).apply(pad_to_length(2, 5))
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match=r"longer than the fixed batch length 5"
+    ):
+        list(ds)
