@@ -153,9 +153,4 @@ def ragged_dataset(arrays: list[np.ndarray]) -> tf.data.Dataset:
     return tf.data.Dataset.from_tensor_slices(ragged).map(tf.identity)
 
 
-def to_numpy(dataset: tf.data.Dataset) -> list:
-    """Materialises an unbatched dataset as a list of NumPy structures (for tests, small data)."""
-    return list(dataset.as_numpy_iterator())
-
-
 __all__ = ["LengthReport", "from_sequences", "from_texts", "from_token_lists", "ragged_dataset"]
