@@ -4,7 +4,7 @@ from seqmodels._runtime import require_tensorflow
 
 require_tensorflow()
 
-from seqmodels import constants  # noqa: E402
+from seqmodels import cells, constants, layers  # noqa: E402
 from seqmodels._version import __version__  # noqa: E402
 
-__all__ = ["__version__", "constants"]
+__all__ = ["__version__", "cells", "constants", "layers"]

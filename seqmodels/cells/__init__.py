@@ -1,0 +1,21 @@
+"""Recurrent cells: each plugs into `keras.layers.RNN` and into `seqmodels.layers.Recurrent`."""
+
+from seqmodels.cells.base import RecurrentCell
+from seqmodels.cells.conversion import load_keras_weights, load_torch_weights, torch_weights
+from seqmodels.cells.elman import ElmanCell
+from seqmodels.cells.gru import GRUCell
+from seqmodels.cells.lstm import LSTMCell
+from seqmodels.cells.min_gru import MinGRUCell
+from seqmodels.cells.min_lstm import MinLSTMCell
+
+__all__ = [
+    "ElmanCell",
+    "GRUCell",
+    "LSTMCell",
+    "MinGRUCell",
+    "MinLSTMCell",
+    "RecurrentCell",
+    "load_keras_weights",
+    "load_torch_weights",
+    "torch_weights",
+]

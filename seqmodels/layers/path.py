@@ -1,0 +1,52 @@
+"""Which scan path a linear-recurrence layer takes when `path="auto"`.
+
+Measured on 2 CPU cores (benchmarks/cells.py; docs/benchmarks.md): the
+step-by-step scan with its reverse-scan gradient is the fastest CPU path when a
+step holds many elements (batch x units >= 8192); the chunked scan wins when a
+step is small, because then a loop iteration costs more than its arithmetic
+(1.7x at batch 8 x 128 units and 6x at batch 1 x 64 units, T = 4096). The
+log-space parallel scan is 4-7x slower than both on CPU and is meant for
+accelerators, where cumulative sums run in parallel.
+"""
+
+import keras
+from keras import ops
+
+from seqmodels.layers.scan import chunked_scan, parallel_scan, sequential_scan
+
+#: On CPU, take the chunked scan when batch x units is at most this ...
+CHUNKED_MAX_STEP_ELEMENTS = 2048
+#: ... and the sequence has at least this many steps.
+CHUNKED_MIN_TIME = 64
+
+
+def on_accelerator():
+    """True when the backend will place this computation on a GPU or TPU."""
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        return bool(tf.config.list_logical_devices("GPU") or tf.config.list_logical_devices("TPU"))
+    if backend == "jax":
+        import jax
+
+        return jax.default_backend() in ("gpu", "tpu")
+    if backend == "torch":
+        import torch
+
+        return torch.cuda.is_available()
+    return False
+
+
+def auto_scan(log_a, log_b, h0):
+    """Run the path `path="auto"` stands for. `(B, T, U)` x2, `(B, U)` -> `(B, T, U)`."""
+    if on_accelerator():
+        return parallel_scan(log_a, log_b, h0)
+    batch, time, units = ops.shape(log_a)
+    if all(isinstance(d, int) for d in (batch, time)):
+        if batch * units <= CHUNKED_MAX_STEP_ELEMENTS and time >= CHUNKED_MIN_TIME:
+            return chunked_scan(log_a, log_b, h0)
+        return sequential_scan(log_a, log_b, h0)
+    small = ops.logical_and(batch * units <= CHUNKED_MAX_STEP_ELEMENTS, time >= CHUNKED_MIN_TIME)
+    return ops.cond(small, lambda: chunked_scan(log_a, log_b, h0),
+                    lambda: sequential_scan(log_a, log_b, h0))

@@ -1,0 +1,251 @@
+"""Recurrent: run any seqmodels cell over a sequence, fast, with a learnable initial state."""
+
+import keras
+from keras import ops
+
+from seqmodels.layers.path import auto_scan
+from seqmodels.layers.scan import PATHS, fold_mask, run_scan
+
+_PATH_CHOICES = ("auto",) + PATHS
+
+
+class _StepCell(keras.layers.Layer):
+    """The recurrent half of a cell, for `keras.layers.RNN`: input is the projected step.
+
+    Holds the cell without tracking it (the `Recurrent` layer owns its weights).
+    """
+
+    def __init__(self, cell, **kwargs):
+        super().__init__(**kwargs)
+        object.__setattr__(self, "_target", cell)
+        self.state_size = cell.state_size
+        self.output_size = cell.output_size
+
+    def build(self, input_shape):
+        self.built = True
+
+    def call(self, inputs, states, training=False):
+        return self._target.step(inputs, states, training=training)
+
+
+@keras.saving.register_keras_serializable(package="seqmodels")
+class Recurrent(keras.layers.Layer):
+    """A recurrent layer over any seqmodels cell; `keras.layers.RNN` plus three things.
+
+    1. **Fused input path.** The input half of the cell, `x_t W_x + b`, is
+       computed for all time steps in one matrix product before the loop
+       (`cell.project_inputs`); only `h_{t-1} W_h` stays inside it, as in cuDNN.
+    2. **Learnable initial state** (`learn_initial_state=True`): `h_0` (and
+       `c_0`) become trained weights instead of zeros — the remedy for the
+       seed's "sensitivity to the initial state".
+    3. **Scan paths for linear recurrences** (MinGRUCell, MinLSTMCell): the
+       sequence runs as a scan, `scan_path` = `"sequential"` (one step per
+       iteration), `"chunked"` (~2 sqrt(T) iterations) or `"parallel"`
+       (log-space cumulative sums in chunks of 64); `"auto"` picks by device
+       and size (`seqmodels.layers.path`). Other cells accept `"auto"` and
+       `"sequential"` only.
+
+    Masks behave exactly as in `keras.layers.RNN`: a padded step keeps the
+    state, and the output there repeats the last valid output (zeros with
+    `zero_output_for_mask=True`, which `Bidirectional` sets when returning
+    sequences). Works inside `keras.layers.Bidirectional`.
+
+    Args:
+        cell: a seqmodels cell (`ElmanCell`, `GRUCell`, `LSTMCell`,
+            `MinGRUCell`, `MinLSTMCell`) or its serialized config.
+        return_sequences: bool. Return every output `(batch, time, units)`
+            instead of the last `(batch, units)`.
+        return_state: bool. Also return the final states.
+        go_backwards: bool. Process the sequence in reverse (outputs come back
+            in processing order, as in Keras).
+        zero_output_for_mask: bool. Zero outputs at padded steps.
+        learn_initial_state: bool. Train `h_0` (and `c_0`) as weights.
+        scan_path: `"auto"`, `"sequential"`, `"chunked"` or `"parallel"`.
+
+    Call arguments:
+        sequences: float tensor `(batch, time, features)`.
+        initial_state: optional list of `(batch, state_size)` tensors; overrides
+            the zero or learned initial state.
+        mask: optional bool tensor `(batch, time)`, True at real steps.
+        training: bool. Enables the cell's dropout.
+
+    Returns:
+        `(batch, units)` or `(batch, time, units)`; with `return_state`, a list
+        of that followed by the final states.
+
+    Example:
+
+    >>> from seqmodels.cells import MinGRUCell
+    >>> layer = Recurrent(MinGRUCell(8), return_sequences=True, scan_path="chunked")
+    >>> layer(ops.ones((2, 100, 3))).shape
+    (2, 100, 8)
+    """
+
+    def __init__(
+        self,
+        cell,
+        return_sequences=False,
+        return_state=False,
+        go_backwards=False,
+        zero_output_for_mask=False,
+        learn_initial_state=False,
+        scan_path="auto",
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        if isinstance(cell, dict):
+            cell = keras.saving.deserialize_keras_object(cell)
+        if not hasattr(cell, "project_inputs") or not hasattr(cell, "step"):
+            raise ValueError(
+                "Expected a seqmodels cell (with `project_inputs` and `step`), such as "
+                f"seqmodels.cells.LSTMCell. Received: cell={cell!r}. For a Keras cell, use "
+                "keras.layers.RNN."
+            )
+        if scan_path not in _PATH_CHOICES:
+            raise ValueError(
+                f"Expected `scan_path` in {_PATH_CHOICES}. Received: scan_path={scan_path!r}")
+        if scan_path in ("chunked", "parallel") and not cell.is_linear_recurrence:
+            raise ValueError(
+                f"scan_path={scan_path!r} needs a cell whose recurrence is linear "
+                "(MinGRUCell, MinLSTMCell). "
+                f"Received: {type(cell).__name__}, which supports scan_path='auto' or 'sequential'."
+            )
+        self.cell = cell
+        self.return_sequences = bool(return_sequences)
+        self.return_state = bool(return_state)
+        self.go_backwards = bool(go_backwards)
+        self.learn_initial_state = bool(learn_initial_state)
+        self.scan_path = scan_path
+        self.stateful = False
+        self.supports_masking = True
+        self._loop = None
+        if not cell.is_linear_recurrence:
+            self._loop = keras.layers.RNN(
+                _StepCell(cell), return_sequences=self.return_sequences, return_state=True,
+                go_backwards=self.go_backwards, name="loop",
+            )
+        self.zero_output_for_mask = zero_output_for_mask
+
+    @property
+    def zero_output_for_mask(self):
+        return self._zero_output_for_mask
+
+    @zero_output_for_mask.setter
+    def zero_output_for_mask(self, value):
+        self._zero_output_for_mask = bool(value)
+        if self._loop is not None:
+            self._loop.zero_output_for_mask = self._zero_output_for_mask
+
+    @property
+    def state_sizes(self):
+        size = self.cell.state_size
+        return list(size) if isinstance(size, (list, tuple)) else [size]
+
+    def build(self, sequences_shape, initial_state_shape=None):
+        if len(sequences_shape) != 3:
+            raise ValueError(
+                "Expected sequences of rank 3 (batch, time, features). "
+                f"Received: shape={tuple(sequences_shape)}"
+            )
+        if not self.cell.built:
+            self.cell.build((sequences_shape[0], sequences_shape[-1]))
+        self.initial_state_weights = []
+        if self.learn_initial_state:
+            self.initial_state_weights = [
+                self.add_weight(shape=(size,), initializer="zeros", name=f"initial_state_{i}")
+                for i, size in enumerate(self.state_sizes)
+            ]
+
+    def get_initial_state(self, batch_size):
+        """The zero or learned initial states, each `(batch_size, state_size)`."""
+        if self.learn_initial_state:
+            return [
+                ops.broadcast_to(ops.cast(w, self.compute_dtype), (batch_size, ops.shape(w)[0]))
+                for w in self.initial_state_weights
+            ]
+        return [ops.zeros((batch_size, size), dtype=self.compute_dtype)
+                for size in self.state_sizes]
+
+    def call(self, sequences, initial_state=None, mask=None, training=False):
+        if len(sequences.shape) != 3:
+            raise ValueError(
+                "Expected sequences of rank 3 (batch, time, features). "
+                f"Received: shape={tuple(sequences.shape)}"
+            )
+        states = self._initial_states(sequences, initial_state)
+        self._draw_dropout_masks(sequences, states[0], training)
+        projected = self.cell.project_inputs(sequences, training=training)  # (B, T, P)
+        if self.cell.is_linear_recurrence:
+            output, states = self._scan(projected, states[0], mask)
+        else:
+            output, *states = self._loop(projected, initial_state=states, mask=mask,
+                                         training=training)
+        self.cell.reset_dropout_mask()
+        self.cell.reset_recurrent_dropout_mask()
+        return [output, *states] if self.return_state else output
+
+    def _initial_states(self, sequences, initial_state):
+        if initial_state is None:
+            return self.get_initial_state(ops.shape(sequences)[0])
+        states = list(initial_state) if isinstance(initial_state, (list, tuple)) else [
+            initial_state]
+        if len(states) != len(self.state_sizes):
+            raise ValueError(
+                f"{type(self.cell).__name__} has {len(self.state_sizes)} state(s) of sizes "
+                f"{self.state_sizes}. Received {len(states)} initial state tensor(s)."
+            )
+        return [ops.cast(s, self.compute_dtype) for s in states]
+
+    def _draw_dropout_masks(self, sequences, h0, training):
+        """One input and one recurrent mask per sequence, shared by every step."""
+        self.cell.reset_dropout_mask()
+        self.cell.reset_recurrent_dropout_mask()
+        if training:
+            self.cell.get_dropout_mask(sequences[:, 0])
+            self.cell.get_recurrent_dropout_mask(h0)
+
+    def _scan(self, projected, h0, mask):
+        """Linear-recurrence cells: `(B, T, P)`, `(B, U)`, `(B, T)` -> `((B, [T,] U), [h_T])`."""
+        log_a, log_b = self.cell.log_coefficients(projected)  # (B, T, U) each
+        if mask is not None:
+            mask = ops.cast(mask, "bool")
+        if self.go_backwards:
+            log_a, log_b = ops.flip(log_a, 1), ops.flip(log_b, 1)
+            mask = None if mask is None else ops.flip(mask, 1)
+        log_a, log_b = fold_mask(log_a, log_b, mask)
+        if self.scan_path == "auto":
+            h = auto_scan(log_a, log_b, h0)
+        else:
+            h = run_scan(self.scan_path, log_a, log_b, h0)
+        h = ops.cast(h, self.compute_dtype)  # (B, T, U)
+        last = h[:, -1]
+        if not self.return_sequences:
+            return last, [last]
+        if self.zero_output_for_mask and mask is not None:
+            h = ops.where(ops.expand_dims(mask, -1), h, ops.zeros_like(h))
+        return h, [last]
+
+    def compute_output_shape(self, sequences_shape, initial_state_shape=None):
+        batch, time = sequences_shape[0], sequences_shape[1]
+        units = self.cell.output_size
+        output = (batch, time, units) if self.return_sequences else (batch, units)
+        if not self.return_state:
+            return output
+        return [output] + [(batch, size) for size in self.state_sizes]
+
+    def compute_mask(self, sequences, mask=None):
+        if not self.return_sequences:
+            return [None] * (1 + len(self.state_sizes)) if self.return_state else None
+        return [mask] + [None] * len(self.state_sizes) if self.return_state else mask
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "cell": keras.saving.serialize_keras_object(self.cell),
+            "return_sequences": self.return_sequences,
+            "return_state": self.return_state,
+            "go_backwards": self.go_backwards,
+            "zero_output_for_mask": self.zero_output_for_mask,
+            "learn_initial_state": self.learn_initial_state,
+            "scan_path": self.scan_path,
+        }
