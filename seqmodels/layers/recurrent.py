@@ -3,21 +3,22 @@
 import keras
 from keras import ops
 
-from seqmodels.layers.path import auto_scan
+from seqmodels.layers.path import auto_scan, on_accelerator
 from seqmodels.layers.scan import PATHS, fold_mask, run_scan
 
 _PATH_CHOICES = ("auto",) + PATHS
 
 
-class _StepCell(keras.layers.Layer):
-    """The recurrent half of a cell, for `keras.layers.RNN`: input is the projected step.
+class _LoopCell(keras.layers.Layer):
+    """What `keras.layers.RNN` runs: the cell's `step` on projected inputs, or its `call`.
 
     Holds the cell without tracking it (the `Recurrent` layer owns its weights).
     """
 
-    def __init__(self, cell, **kwargs):
+    def __init__(self, cell, projected, **kwargs):
         super().__init__(**kwargs)
         object.__setattr__(self, "_target", cell)
+        self.projected = projected
         self.state_size = cell.state_size
         self.output_size = cell.output_size
 
@@ -25,16 +26,22 @@ class _StepCell(keras.layers.Layer):
         self.built = True
 
     def call(self, inputs, states, training=False):
-        return self._target.step(inputs, states, training=training)
+        if self.projected:
+            return self._target.step(inputs, states, training=training)
+        return self._target.call(inputs, states, training=training)
 
 
 @keras.saving.register_keras_serializable(package="seqmodels")
 class Recurrent(keras.layers.Layer):
     """A recurrent layer over any seqmodels cell; `keras.layers.RNN` plus three things.
 
-    1. **Fused input path.** The input half of the cell, `x_t W_x + b`, is
-       computed for all time steps in one matrix product before the loop
-       (`cell.project_inputs`); only `h_{t-1} W_h` stays inside it, as in cuDNN.
+    1. **Fused input path** (`fuse_inputs`). The input half of the cell,
+       `x_t W_x + b`, is computed for all time steps in one matrix product
+       before the loop (`cell.project_inputs`); only `h_{t-1} W_h` stays inside
+       it, as in cuDNN. `"auto"` fuses on accelerators only: on TensorFlow's CPU
+       runtime the fused loop measured 0.75-1.0x the unfused one
+       (docs/benchmarks.md), because a loop step there costs per operation,
+       not per FLOP, and the fused loop carries wider per-step tensors.
     2. **Learnable initial state** (`learn_initial_state=True`): `h_0` (and
        `c_0`) become trained weights instead of zeros — the remedy for the
        seed's "sensitivity to the initial state".
@@ -61,6 +68,8 @@ class Recurrent(keras.layers.Layer):
         zero_output_for_mask: bool. Zero outputs at padded steps.
         learn_initial_state: bool. Train `h_0` (and `c_0`) as weights.
         scan_path: `"auto"`, `"sequential"`, `"chunked"` or `"parallel"`.
+        fuse_inputs: `"auto"`, True or False (ignored by linear-recurrence
+            cells, whose scans always project the whole sequence first).
 
     Call arguments:
         sequences: float tensor `(batch, time, features)`.
@@ -90,6 +99,7 @@ class Recurrent(keras.layers.Layer):
         zero_output_for_mask=False,
         learn_initial_state=False,
         scan_path="auto",
+        fuse_inputs="auto",
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -110,7 +120,11 @@ class Recurrent(keras.layers.Layer):
                 "(MinGRUCell, MinLSTMCell). "
                 f"Received: {type(cell).__name__}, which supports scan_path='auto' or 'sequential'."
             )
+        if fuse_inputs not in ("auto", True, False):
+            raise ValueError(
+                f"Expected `fuse_inputs` in ('auto', True, False). Received: {fuse_inputs!r}")
         self.cell = cell
+        self.fuse_inputs = fuse_inputs
         self.return_sequences = bool(return_sequences)
         self.return_state = bool(return_state)
         self.go_backwards = bool(go_backwards)
@@ -121,10 +135,15 @@ class Recurrent(keras.layers.Layer):
         self._loop = None
         if not cell.is_linear_recurrence:
             self._loop = keras.layers.RNN(
-                _StepCell(cell), return_sequences=self.return_sequences, return_state=True,
-                go_backwards=self.go_backwards, name="loop",
+                _LoopCell(cell, projected=self._fused()), return_sequences=self.return_sequences,
+                return_state=True, go_backwards=self.go_backwards, name="loop",
             )
         self.zero_output_for_mask = zero_output_for_mask
+
+    def _fused(self):
+        if self.cell.is_linear_recurrence:
+            return True
+        return on_accelerator() if self.fuse_inputs == "auto" else self.fuse_inputs
 
     @property
     def zero_output_for_mask(self):
@@ -174,11 +193,13 @@ class Recurrent(keras.layers.Layer):
             )
         states = self._initial_states(sequences, initial_state)
         self._draw_dropout_masks(sequences, states[0], training)
-        projected = self.cell.project_inputs(sequences, training=training)  # (B, T, P)
         if self.cell.is_linear_recurrence:
+            projected = self.cell.project_inputs(sequences, training=training)  # (B, T, P)
             output, states = self._scan(projected, states[0], mask)
         else:
-            output, *states = self._loop(projected, initial_state=states, mask=mask,
+            if self._loop.cell.projected:
+                sequences = self.cell.project_inputs(sequences, training=training)  # (B, T, P)
+            output, *states = self._loop(sequences, initial_state=states, mask=mask,
                                          training=training)
         self.cell.reset_dropout_mask()
         self.cell.reset_recurrent_dropout_mask()
@@ -248,4 +269,5 @@ class Recurrent(keras.layers.Layer):
             "zero_output_for_mask": self.zero_output_for_mask,
             "learn_initial_state": self.learn_initial_state,
             "scan_path": self.scan_path,
+            "fuse_inputs": self.fuse_inputs,
         }

@@ -1,0 +1,221 @@
+"""Recurrent layers side by side: training-step throughput on this machine.
+
+Two sections, each timed as medians of interleaved rounds in one process, so
+the ratios hold even on a shared, noisy machine:
+
+1. `gated`: LSTM and GRU training steps (forward + backward + Adam) —
+   `seqmodels.layers.Recurrent(LSTMCell/GRUCell)` vs `keras.layers.LSTM/GRU` vs
+   `torch.nn.LSTM/GRU` (2 threads) — at B=64, T in {50, 200, 1000},
+   input size in {32, 256}, hidden size in {128, 512}. Reports sequences/s,
+   GFLOP/s (2 multiply-adds per weight per step, x3 for forward + backward)
+   and the fraction of the measured float32 matmul ceiling (tf.matmul 2048^2).
+2. `mingru`: MinGRU over T in {256 ... 8192} via the sequential, chunked and
+   parallel scans and `scan_path="auto"`, beside `keras.layers.GRU`.
+
+Usage:
+    python benchmarks/cells.py [--section gated|mingru|all] [--rounds 3] [--quick]
+
+Writes benchmarks/results/cells.json and prints Markdown tables.
+"""
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import time
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+from seqmodels.cells import GRUCell, LSTMCell, MinGRUCell  # noqa: E402
+from seqmodels.layers import Recurrent  # noqa: E402
+
+RESULTS = Path(__file__).parent / "results" / "cells.json"
+BATCH = 64
+
+
+def matmul_ceiling(n=2048, repeats=10):
+    """float32 GFLOP/s of tf.matmul at n x n: the machine's practical ceiling."""
+    a = tf.random.normal((n, n))
+    matmul = tf.function(lambda x: tf.matmul(x, x))
+    matmul(a).numpy()
+    start = time.perf_counter()
+    for _ in range(repeats):
+        matmul(a).numpy()
+    return 2 * n**3 * repeats / (time.perf_counter() - start) / 1e9
+
+
+def keras_model(layer, time_steps, features):
+    inputs = keras.Input((time_steps, features))
+    outputs = keras.layers.Dense(1)(layer(inputs))
+    model = keras.Model(inputs, outputs)
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="mse")
+    return model
+
+
+def keras_runner(model, x, y):
+    model.train_on_batch(x, y)  # trace once
+
+    def run(steps):
+        for _ in range(steps):
+            model.train_on_batch(x, y)
+
+    return run
+
+
+def torch_runner(kind, x, y, hidden):
+    import torch
+
+    torch.set_num_threads(2)
+    rnn = (torch.nn.LSTM if kind == "lstm" else torch.nn.GRU)(x.shape[-1], hidden,
+                                                               batch_first=True)
+    head = torch.nn.Linear(hidden, 1)
+    params = list(rnn.parameters()) + list(head.parameters())
+    optimizer = torch.optim.Adam(params, lr=1e-3)
+    xt, yt = torch.from_numpy(x), torch.from_numpy(y)
+
+    def step():
+        optimizer.zero_grad()
+        out, _ = rnn(xt)
+        loss = torch.nn.functional.mse_loss(head(out[:, -1]), yt)
+        loss.backward()
+        optimizer.step()
+
+    step()
+
+    def run(steps):
+        for _ in range(steps):
+            step()
+
+    return run
+
+
+def time_interleaved(runners, steps, rounds):
+    """Median seconds per step for each runner, rounds interleaved."""
+    samples = {name: [] for name in runners}
+    for _ in range(rounds):
+        for name, run in runners.items():
+            start = time.perf_counter()
+            run(steps)
+            samples[name].append((time.perf_counter() - start) / steps)
+    return {name: statistics.median(s) for name, s in samples.items()}
+
+
+def gated_flops(kind, time_steps, features, hidden):
+    gates = 4 if kind == "lstm" else 3
+    forward = 2 * BATCH * time_steps * (features + hidden) * gates * hidden
+    return 3 * forward
+
+
+def bench_gated(kind, time_steps, features, hidden, rounds, ceiling):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(BATCH, time_steps, features)).astype("float32")
+    y = rng.normal(size=(BATCH, 1)).astype("float32")
+    cell = LSTMCell(hidden) if kind == "lstm" else GRUCell(hidden)
+    built_in = keras.layers.LSTM(hidden) if kind == "lstm" else keras.layers.GRU(hidden)
+    runners = {
+        "seqmodels": keras_runner(keras_model(Recurrent(cell), time_steps, features), x, y),
+        "keras": keras_runner(keras_model(built_in, time_steps, features), x, y),
+        "torch": torch_runner(kind, x, y, hidden),
+    }
+    probe = time_interleaved(runners, 1, 1)
+    steps = max(1, int(1.0 / max(probe.values())))
+    seconds = time_interleaved(runners, steps, rounds)
+    flops = gated_flops(kind, time_steps, features, hidden)
+    row = {"cell": kind, "T": time_steps, "I": features, "H": hidden, "steps": steps}
+    for name, s in seconds.items():
+        row[f"{name}_seq_per_s"] = BATCH / s
+        row[f"{name}_gflops"] = flops / s / 1e9
+        row[f"{name}_ceiling_fraction"] = flops / s / 1e9 / ceiling
+    row["vs_keras"] = seconds["keras"] / seconds["seqmodels"]
+    row["vs_torch"] = seconds["torch"] / seconds["seqmodels"]
+    return row
+
+
+def bench_mingru(time_steps, rounds, features=32, hidden=128):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(BATCH, time_steps, features)).astype("float32")
+    y = rng.normal(size=(BATCH, 1)).astype("float32")
+    runners = {}
+    for path in ("sequential", "chunked", "parallel", "auto"):
+        layer = Recurrent(MinGRUCell(hidden), scan_path=path)
+        runners[f"mingru_{path}"] = keras_runner(keras_model(layer, time_steps, features), x, y)
+    runners["keras_gru"] = keras_runner(
+        keras_model(keras.layers.GRU(hidden), time_steps, features), x, y)
+    probe = time_interleaved(runners, 1, 1)
+    steps = max(1, int(0.5 / max(probe.values())))
+    seconds = time_interleaved(runners, steps, rounds)
+    row = {"T": time_steps, "I": features, "H": hidden, "steps": steps}
+    for name, s in seconds.items():
+        row[f"{name}_seq_per_s"] = BATCH / s
+    best = min(v for k, v in seconds.items() if k.startswith("mingru_") and k != "mingru_auto")
+    row["auto_vs_best"] = best / seconds["mingru_auto"]
+    row["auto_vs_keras_gru"] = seconds["keras_gru"] / seconds["mingru_auto"]
+    return row
+
+
+def gated_grid(quick):
+    if quick:
+        return [(k, 50, 32, 128) for k in ("lstm", "gru")]
+    return [(k, t, i, h) for k in ("lstm", "gru") for t in (50, 200, 1000)
+            for i in (32, 256) for h in (128, 512)]
+
+
+def print_tables(result):
+    if result.get("gated"):
+        print("\n| cell | T | I | H | seqmodels seq/s | keras seq/s | torch seq/s "
+              "| vs keras | vs torch | seqmodels GFLOP/s | % ceiling |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|")
+        for r in result["gated"]:
+            print(f"| {r['cell']} | {r['T']} | {r['I']} | {r['H']} "
+                  f"| {r['seqmodels_seq_per_s']:.0f} "
+                  f"| {r['keras_seq_per_s']:.0f} | {r['torch_seq_per_s']:.0f} "
+                  f"| {r['vs_keras']:.2f}x | {r['vs_torch']:.2f}x | {r['seqmodels_gflops']:.0f} "
+                  f"| {100 * r['seqmodels_ceiling_fraction']:.0f}% |")
+    if result.get("mingru"):
+        print("\n| T | sequential | chunked | parallel | auto | Keras GRU | auto / best "
+              "| auto vs Keras GRU |")
+        print("|---|---|---|---|---|---|---|---|")
+        for r in result["mingru"]:
+            print(f"| {r['T']} | {r['mingru_sequential_seq_per_s']:.0f} "
+                  f"| {r['mingru_chunked_seq_per_s']:.0f} | {r['mingru_parallel_seq_per_s']:.0f} "
+                  f"| {r['mingru_auto_seq_per_s']:.0f} | {r['keras_gru_seq_per_s']:.0f} "
+                  f"| {r['auto_vs_best']:.2f} | {r['auto_vs_keras_gru']:.1f}x |")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--section", choices=("gated", "mingru", "all"), default="all")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="a small grid, for a smoke run")
+    parser.add_argument("--out", default=str(RESULTS))
+    args = parser.parse_args(argv)
+    keras.utils.set_random_seed(0)
+    ceiling = matmul_ceiling()
+    result = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                          "tensorflow": tf.__version__, "keras": keras.__version__,
+                          "matmul_gflops_2048": ceiling},
+              "batch": BATCH, "rounds": args.rounds}
+    print(f"float32 matmul ceiling (2048^2): {ceiling:.0f} GFLOP/s", flush=True)
+    if args.section in ("gated", "all"):
+        result["gated"] = []
+        for kind, t, i, h in gated_grid(args.quick):
+            result["gated"].append(bench_gated(kind, t, i, h, args.rounds, ceiling))
+            print(json.dumps(result["gated"][-1]), flush=True)
+    if args.section in ("mingru", "all"):
+        result["mingru"] = []
+        for t in ((256, 1024) if args.quick else (256, 1024, 4096, 8192)):
+            result["mingru"].append(bench_mingru(t, args.rounds))
+            print(json.dumps(result["mingru"][-1]), flush=True)
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(result, indent=1))
+    print_tables(result)
+
+
+if __name__ == "__main__":
+    main()
