@@ -123,6 +123,6 @@ class RecurrentCell(keras.layers.Layer, DropoutRNNCell):
         }
 
 
-def normalization_layer(epsilon, name):
+def normalization_layer(epsilon, name, dtype=None):
     """A LayerNormalization over the last axis, as used by the layer-normalised cells."""
-    return keras.layers.LayerNormalization(epsilon=epsilon, name=name)
+    return keras.layers.LayerNormalization(epsilon=epsilon, name=name, dtype=dtype)

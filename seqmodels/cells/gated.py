@@ -55,8 +55,11 @@ class GatedCell(RecurrentCell):
         self.bias_initializer = initializers.get(bias_initializer)
         self.layer_norm = bool(layer_norm)
         if self.layer_norm:
-            self.input_norm = normalization_layer(self.layer_norm_epsilon, "input_norm")
-            self.recurrent_norm = normalization_layer(self.layer_norm_epsilon, "recurrent_norm")
+            self.input_norm = self._norm("input_norm")
+            self.recurrent_norm = self._norm("recurrent_norm")
+
+    def _norm(self, name):
+        return normalization_layer(self.layer_norm_epsilon, name, self.dtype_policy)
 
     @property
     def projected_size(self):

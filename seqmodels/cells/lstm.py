@@ -3,7 +3,6 @@
 import keras
 from keras import initializers, ops
 
-from seqmodels.cells.base import normalization_layer
 from seqmodels.cells.gated import GatedCell
 
 
@@ -52,7 +51,7 @@ class LSTMCell(GatedCell):
         self.unit_forget_bias = bool(unit_forget_bias)
         self.state_size = [self.units, self.units]
         if self.layer_norm:
-            self.cell_norm = normalization_layer(self.layer_norm_epsilon, "cell_norm")
+            self.cell_norm = self._norm("cell_norm")
 
     def bias_shape(self):
         return (self.gates * self.units,)
