@@ -39,7 +39,7 @@ class ElmanCell(RecurrentCell):
     Example:
 
     >>> layer = keras.layers.RNN(ElmanCell(4), return_sequences=True)
-    >>> layer(ops.ones((2, 5, 3))).shape
+    >>> tuple(layer(ops.ones((2, 5, 3))).shape)
     (2, 5, 4)
     """
 

@@ -40,7 +40,7 @@ class LSTMCell(GatedCell):
 
     >>> layer = keras.layers.RNN(LSTMCell(4), return_state=True)
     >>> output, h, c = layer(ops.ones((2, 5, 3)))
-    >>> output.shape, c.shape
+    >>> tuple(output.shape), tuple(c.shape)
     ((2, 4), (2, 4))
     """
 

@@ -30,7 +30,7 @@ class MinGRUCell(MinimalCell):
     Example:
 
     >>> layer = keras.layers.RNN(MinGRUCell(4), return_sequences=True)
-    >>> layer(ops.ones((2, 5, 3))).shape
+    >>> tuple(layer(ops.ones((2, 5, 3))).shape)
     (2, 5, 4)
     """
 

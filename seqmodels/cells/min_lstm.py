@@ -32,7 +32,7 @@ class MinLSTMCell(MinimalCell):
     Example:
 
     >>> layer = keras.layers.RNN(MinLSTMCell(4), return_sequences=True)
-    >>> layer(ops.ones((2, 5, 3))).shape
+    >>> tuple(layer(ops.ones((2, 5, 3))).shape)
     (2, 5, 4)
     """
 

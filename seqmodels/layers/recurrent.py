@@ -86,7 +86,7 @@ class Recurrent(keras.layers.Layer):
 
     >>> from seqmodels.cells import MinGRUCell
     >>> layer = Recurrent(MinGRUCell(8), return_sequences=True, scan_path="chunked")
-    >>> layer(ops.ones((2, 100, 3))).shape
+    >>> tuple(layer(ops.ones((2, 100, 3))).shape)
     (2, 100, 8)
     """
 

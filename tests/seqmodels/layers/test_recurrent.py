@@ -1,0 +1,105 @@
+"""Recurrent in use: fit(), unknown lengths, SavedModel export, stacking, dropout, errors."""
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from seqmodels.cells import ElmanCell, GRUCell, LSTMCell, MinGRUCell, MinLSTMCell
+from seqmodels.layers import Recurrent
+
+CELLS = [ElmanCell, GRUCell, LSTMCell, MinGRUCell, MinLSTMCell]
+
+
+def _sign_task(n=256, time=12, seed=0):
+    """Label = whether the first step's first feature is positive: needs memory over time."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, time, 2)).astype("float32")
+    return x, (x[:, 0, 0] > 0).astype("float32")
+
+
+def _classifier(cell, **kwargs):
+    inputs = keras.Input((None, 2))
+    hidden = Recurrent(cell, go_backwards=True, learn_initial_state=True, **kwargs)(inputs)
+    model = keras.Model(inputs, keras.layers.Dense(1, activation="sigmoid")(hidden))
+    model.compile(optimizer=keras.optimizers.Adam(0.02), loss="binary_crossentropy",
+                  metrics=["accuracy"])
+    return model
+
+
+@pytest.mark.parametrize("cls", CELLS)
+def test_fit_learns_and_the_learned_initial_state_round_trips(cls, tmp_path):
+    keras.utils.set_random_seed(0)
+    x, y = _sign_task()
+    model = _classifier(cls(16))
+    history = model.fit(x, y, epochs=15, batch_size=32, verbose=0)
+    assert history.history["loss"][-1] < 0.5 * history.history["loss"][0]
+    assert history.history["accuracy"][-1] > 0.9
+    learned = model.layers[1].initial_state_weights[0]
+    assert np.abs(np.asarray(learned)).max() > 0  # the initial state was trained
+    model.save(tmp_path / "m.keras")
+    loaded = keras.saving.load_model(tmp_path / "m.keras", safe_mode=True)
+    np.testing.assert_array_equal(loaded.layers[1].initial_state_weights[0], learned)
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0),
+                               atol=1e-6)
+
+
+@pytest.mark.parametrize("cls", CELLS)
+def test_unknown_time_length_in_tf_function_and_savedmodel(cls, tmp_path):
+    inputs = keras.Input((None, 3))
+    outputs = [Recurrent(cls(4), return_sequences=True)(inputs),
+               keras.layers.RNN(cls(4), return_sequences=True)(inputs)]
+    model = keras.Model(inputs, outputs)
+    export_dir = str(tmp_path / "export")
+    model.export(export_dir, verbose=False)
+    served = tf.saved_model.load(export_dir)
+    rng = np.random.default_rng(0)
+    for time in (1, 9, 130):
+        x = rng.normal(size=(2, time, 3)).astype("float32")
+        for got, expected in zip(served.serve(x), model.predict(x, verbose=0)):
+            np.testing.assert_allclose(got, expected, atol=1e-5)
+
+
+def test_stacked_cells_equal_stacked_layers():
+    first, second = LSTMCell(5), MinGRUCell(4)
+    x = np.random.default_rng(0).normal(size=(2, 7, 3)).astype("float32")
+    stacked = keras.layers.RNN(keras.layers.StackedRNNCells([first, second]),
+                               return_sequences=True)
+    expected = stacked(x)
+    hidden = Recurrent(first, return_sequences=True)(x)
+    np.testing.assert_allclose(Recurrent(second, return_sequences=True)(hidden), expected,
+                               atol=1e-5)
+
+
+@pytest.mark.parametrize("fuse_inputs", [True, False])
+def test_one_dropout_mask_per_sequence_reused_at_every_step(fuse_inputs):
+    cell = ElmanCell(3, activation="linear", dropout=0.5, seed=1, use_bias=False,
+                     kernel_initializer="identity", recurrent_initializer="zeros")
+    layer = Recurrent(cell, return_sequences=True, fuse_inputs=fuse_inputs)
+    x = np.ones((8, 6, 3), "float32")
+    out = np.asarray(layer(x, training=True))
+    np.testing.assert_array_equal(out, np.repeat(out[:, :1], 6, axis=1))  # same mask each step
+    assert set(np.unique(out)) <= {0.0, 2.0} and len(np.unique(out)) == 2
+    np.testing.assert_array_equal(layer(x, training=False), x)
+
+
+def test_explicit_initial_state_matches_keras_rnn():
+    cell = LSTMCell(4)
+    x = np.random.default_rng(0).normal(size=(2, 5, 3)).astype("float32")
+    states = [np.full((2, 4), 0.3, "float32"), np.full((2, 4), -0.2, "float32")]
+    expected = keras.layers.RNN(cell)(x, initial_state=states)
+    np.testing.assert_allclose(Recurrent(cell)(x, initial_state=states), expected, atol=1e-6)
+
+
+def test_errors_name_what_was_received():
+    with pytest.raises(ValueError, match="Expected a seqmodels cell.*LSTMCell"):
+        Recurrent(keras.layers.LSTMCell(3))
+    with pytest.raises(ValueError, match="scan_path='chunked' needs a cell whose recurrence"):
+        Recurrent(GRUCell(3), scan_path="chunked")
+    with pytest.raises(ValueError, match="Received: scan_path='fast'"):
+        Recurrent(MinGRUCell(3), scan_path="fast")
+    with pytest.raises(ValueError, match=r"rank 3 \(batch, time, features\).*\(2, 3\)"):
+        Recurrent(GRUCell(3))(np.zeros((2, 3), "float32"))
+    with pytest.raises(ValueError, match="2 state.*Received 1 initial state"):
+        Recurrent(LSTMCell(3))(np.zeros((2, 4, 3), "float32"),
+                               initial_state=[np.zeros((2, 3), "float32")])
