@@ -5,8 +5,10 @@ the ratios hold even on a shared, noisy machine:
 
 1. `gated`: LSTM and GRU training steps (forward + backward + Adam) —
    `seqmodels.layers.Recurrent(LSTMCell/GRUCell)` vs `keras.layers.LSTM/GRU` vs
-   `torch.nn.LSTM/GRU` (2 threads) — at B=64, T in {50, 200, 1000},
-   input size in {32, 256}, hidden size in {128, 512}. Reports sequences/s,
+   `torch.nn.LSTM/GRU` (2 threads, in a worker process of its own: sharing a
+   process with TensorFlow's thread pool made torch up to 10x slower) — at
+   B=64, T in {50, 200, 1000}, input size in {32, 256}, hidden size in {128, 512}.
+   Reports sequences/s,
    GFLOP/s (2 multiply-adds per weight per step, x3 for forward + backward)
    and the fraction of the measured float32 matmul ceiling (tf.matmul 2048^2).
 2. `mingru`: MinGRU over T in {256 ... 8192} via the sequential, chunked and
@@ -68,15 +70,16 @@ def keras_runner(model, x, y):
     return run
 
 
-def torch_runner(kind, x, y, hidden):
+def _torch_worker(connection, kind, x, y, hidden):
+    """Runs in its own process: torch's and TensorFlow's thread pools never share one."""
     import torch
 
     torch.set_num_threads(2)
+    torch.manual_seed(0)
     rnn = (torch.nn.LSTM if kind == "lstm" else torch.nn.GRU)(x.shape[-1], hidden,
                                                                batch_first=True)
     head = torch.nn.Linear(hidden, 1)
-    params = list(rnn.parameters()) + list(head.parameters())
-    optimizer = torch.optim.Adam(params, lr=1e-3)
+    optimizer = torch.optim.Adam(list(rnn.parameters()) + list(head.parameters()), lr=1e-3)
     xt, yt = torch.from_numpy(x), torch.from_numpy(y)
 
     def step():
@@ -87,22 +90,48 @@ def torch_runner(kind, x, y, hidden):
         optimizer.step()
 
     step()
-
-    def run(steps):
+    connection.send("ready")
+    while (steps := connection.recv()) is not None:
+        start = time.perf_counter()
         for _ in range(steps):
             step()
+        connection.send(time.perf_counter() - start)
 
-    return run
+
+class TorchRunner:
+    """A torch training loop in a worker process, driven step-count by step-count."""
+
+    def __init__(self, kind, x, y, hidden):
+        import multiprocessing
+
+        context = multiprocessing.get_context("spawn")
+        self.connection, child = context.Pipe()
+        self.process = context.Process(target=_torch_worker, args=(child, kind, x, y, hidden))
+        self.process.start()
+        assert self.connection.recv() == "ready"
+        self.elapsed = None
+
+    def __call__(self, steps):
+        self.connection.send(steps)
+        self.elapsed = self.connection.recv()
+
+    def close(self):
+        self.connection.send(None)
+        self.process.join()
 
 
 def time_interleaved(runners, steps, rounds):
-    """Median seconds per step for each runner, rounds interleaved."""
+    """Median seconds per step for each runner, rounds interleaved.
+
+    A `TorchRunner` reports the time measured inside its own process.
+    """
     samples = {name: [] for name in runners}
     for _ in range(rounds):
         for name, run in runners.items():
             start = time.perf_counter()
             run(steps)
-            samples[name].append((time.perf_counter() - start) / steps)
+            elapsed = getattr(run, "elapsed", None) or time.perf_counter() - start
+            samples[name].append(elapsed / steps)
     return {name: statistics.median(s) for name, s in samples.items()}
 
 
@@ -121,11 +150,12 @@ def bench_gated(kind, time_steps, features, hidden, rounds, ceiling):
     runners = {
         "seqmodels": keras_runner(keras_model(Recurrent(cell), time_steps, features), x, y),
         "keras": keras_runner(keras_model(built_in, time_steps, features), x, y),
-        "torch": torch_runner(kind, x, y, hidden),
+        "torch": TorchRunner(kind, x, y, hidden),
     }
     probe = time_interleaved(runners, 1, 1)
     steps = max(1, int(1.0 / max(probe.values())))
     seconds = time_interleaved(runners, steps, rounds)
+    runners["torch"].close()
     flops = gated_flops(kind, time_steps, features, hidden)
     row = {"cell": kind, "T": time_steps, "I": features, "H": hidden, "steps": steps}
     for name, s in seconds.items():

@@ -14,14 +14,20 @@ state `(batch, time, units)`. A padded step is folded in beforehand as
   element-wise product adds the carried state back:
   `h_t = h_local_t + A_t * h_carry` with `A_t` the product of `a` since the
   chunk's start. With C = ceil(sqrt(T)) that is ~2 sqrt(T) iterations instead
-  of T, each over bigger tensors: what makes a scan fast on a CPU, where a
-  loop iteration costs far more than an element.
+  of T, each over bigger tensors but with ~3x the memory traffic: on a CPU it
+  wins when a step is small (few batch x units), where a loop iteration costs
+  more than its arithmetic, and loses when a step is large (`path.py`).
 - `parallel_scan`: the same chunking, but inside a chunk the states come from
   cumulative sums in log space (Heinsen 2023):
   `log h_t = log A_t + logcumsumexp(log b_s - log A_s)`, with no loop over
   positions. Log space cannot overflow, and keeping chunks short (64 steps by
   default) bounds the float32 rounding error, which otherwise grows with T
   (the exponents reach ~T * |log a|).
+
+The sequential and chunked scans carry a hand-written gradient: the gradient
+of a linear recurrence is a linear recurrence run backwards, computed by the
+same scan (`_with_reverse_scan_gradient`); the parallel scan uses autodiff,
+whose gradient of a cumulative sum is again a cumulative sum.
 
 Each path runs in float32 whatever the layer's dtype. The loops use
 `tf.scan` on TensorFlow (`keras.ops.scan` loses shapes there) and
