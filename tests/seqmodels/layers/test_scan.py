@@ -1,5 +1,6 @@
 """The three scans compute h_t = a_t h_{t-1} + b_t: against float64, each other, and autodiff."""
 
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -81,6 +82,7 @@ def test_gradients_agree_across_paths_and_with_a_plain_loop(time):
 @pytest.mark.parametrize("cls", [MinGRUCell, MinLSTMCell])
 @pytest.mark.parametrize("time", [1, 33, 700])
 def test_layer_paths_agree_with_masks_forward_and_weight_gradients(cls, time):
+    keras.utils.set_random_seed(time)
     rng = np.random.default_rng(time)
     x = rng.normal(size=(3, time, 4)).astype("float32")
     mask = np.arange(time)[None, :] < np.array([[time], [max(1, time // 3)], [1]])
@@ -98,7 +100,8 @@ def test_layer_paths_agree_with_masks_forward_and_weight_gradients(cls, time):
         y, grads = results[path]
         np.testing.assert_allclose(y, base_y, rtol=1e-4, atol=1e-5)
         for g, g0 in zip(grads, base_g):
-            np.testing.assert_allclose(g, g0, rtol=1e-3, atol=1e-4)
+            scale = np.abs(np.asarray(g0)).max()  # a weight gradient sums T terms: relative bound
+            np.testing.assert_allclose(g, g0, rtol=1e-3, atol=1e-4 * scale)
 
 
 def test_auto_takes_chunked_for_small_steps_and_sequential_for_big(monkeypatch):
