@@ -4,7 +4,20 @@ from seqmodels._runtime import require_tensorflow
 
 require_tensorflow()
 
-from seqmodels import cells, constants, layers  # noqa: E402
+from seqmodels import constants  # noqa: E402
 from seqmodels._version import __version__  # noqa: E402
+
+# Subpackages that import keras (and so TensorFlow, ~3 s) load on first use, which keeps
+# `seqmodels --help` fast: `seqmodels.cells`, `seqmodels.layers`.
+_LAZY = ("cells", "layers")
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+
+        return importlib.import_module(f"seqmodels.{name}")
+    raise AttributeError(f"module 'seqmodels' has no attribute {name!r}")
+
 
 __all__ = ["__version__", "cells", "constants", "layers"]
