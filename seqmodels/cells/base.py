@@ -87,10 +87,10 @@ class RecurrentCell(keras.layers.Layer, DropoutRNNCell):
         `(batch, features)`) is broadcast over time.
         """
         if training and self.dropout > 0:
-            mask = self.get_dropout_mask(inputs if len(inputs.shape) == 2 else inputs[:, 0])
-            if len(inputs.shape) == 3:
-                mask = ops.expand_dims(mask, 1)
-            inputs = inputs * mask
+            if len(inputs.shape) == 3:  # a whole sequence: one mask, broadcast over time
+                inputs = inputs * ops.expand_dims(self.get_dropout_mask(inputs[:, 0]), 1)
+            else:
+                inputs = inputs * self.get_dropout_mask(inputs)
         return self._project(inputs)
 
     def _project(self, inputs):
@@ -109,9 +109,15 @@ class RecurrentCell(keras.layers.Layer, DropoutRNNCell):
             return h_prev * self.get_recurrent_dropout_mask(h_prev)
         return h_prev
 
+    @property
+    def state_sizes(self):
+        """`state_size` as a list, one entry per state tensor."""
+        size = self.state_size
+        return list(size) if isinstance(size, (list, tuple)) else [size]
+
     def get_initial_state(self, batch_size=None):
-        sizes = self.state_size if isinstance(self.state_size, (list, tuple)) else [self.state_size]
-        return [ops.zeros((batch_size, size), dtype=self.compute_dtype) for size in sizes]
+        return [ops.zeros((batch_size, size), dtype=self.compute_dtype)
+                for size in self.state_sizes]
 
     def get_config(self):
         return {

@@ -39,6 +39,11 @@ def _swap_gru_gates(matrix, axis):
     return np.concatenate([second, first, third], axis=axis)
 
 
+def _numpy(value):
+    """A torch tensor or an array-like as a NumPy array."""
+    return value.detach().cpu().numpy() if hasattr(value, "detach") else np.asarray(value)
+
+
 def load_keras_weights(cell, keras_layer):
     """Copy the weights of `keras.layers.GRU/LSTM` (or their cells) into a built seqmodels cell."""
     kind = _kind(cell)
@@ -60,11 +65,8 @@ def load_torch_weights(cell, module, layer=0, reverse=False):
     _check_plain(cell)
     state = module.state_dict() if hasattr(module, "state_dict") else module
     suffix = f"_l{layer}" + ("_reverse" if reverse else "")
-    w_ih, w_hh, b_ih, b_hh = (
-        np.asarray(state[f"{name}{suffix}"].detach().cpu().numpy()
-                   if hasattr(state[f"{name}{suffix}"], "detach") else state[f"{name}{suffix}"])
-        for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
-    )
+    w_ih, w_hh, b_ih, b_hh = (_numpy(state[f"{name}{suffix}"])
+                              for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"))
     if kind == "gru":
         weights = [_swap_gru_gates(w_ih.T, 1), _swap_gru_gates(w_hh.T, 1),
                    np.stack([_swap_gru_gates(b_ih, 0), _swap_gru_gates(b_hh, 0)])]

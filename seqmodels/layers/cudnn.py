@@ -10,7 +10,6 @@ cuDNN on a GPU.
 
 import keras
 
-from seqmodels.cells.conversion import load_keras_weights
 from seqmodels.cells.gru import GRUCell
 from seqmodels.cells.lstm import LSTMCell
 
@@ -59,5 +58,3 @@ def to_keras_layer(layer):
     keras_layer.set_weights(cell.get_weights())
     return keras_layer
 
-
-__all__ = ["cudnn_incompatibilities", "to_keras_layer", "load_keras_weights"]

@@ -9,6 +9,8 @@ log-space parallel scan is 4-7x slower than both on CPU and is meant for
 accelerators, where cumulative sums run in parallel.
 """
 
+import functools
+
 import keras
 from keras import ops
 
@@ -20,8 +22,9 @@ CHUNKED_MAX_STEP_ELEMENTS = 2048
 CHUNKED_MIN_TIME = 64
 
 
+@functools.cache
 def on_accelerator():
-    """True when the backend will place this computation on a GPU or TPU."""
+    """True when the backend will place this computation on a GPU or TPU (looked up once)."""
     backend = keras.backend.backend()
     if backend == "tensorflow":
         import tensorflow as tf

@@ -31,6 +31,13 @@ class _LoopCell(keras.layers.Layer):
         return self._target.call(inputs, states, training=training)
 
 
+def _check_rank(shape):
+    if len(shape) != 3:
+        raise ValueError(
+            f"Expected sequences of rank 3 (batch, time, features). Received: shape={tuple(shape)}"
+        )
+
+
 @keras.saving.register_keras_serializable(package="seqmodels")
 class Recurrent(keras.layers.Layer):
     """A recurrent layer over any seqmodels cell; `keras.layers.RNN` plus three things.
@@ -157,15 +164,10 @@ class Recurrent(keras.layers.Layer):
 
     @property
     def state_sizes(self):
-        size = self.cell.state_size
-        return list(size) if isinstance(size, (list, tuple)) else [size]
+        return self.cell.state_sizes
 
     def build(self, sequences_shape, initial_state_shape=None):
-        if len(sequences_shape) != 3:
-            raise ValueError(
-                "Expected sequences of rank 3 (batch, time, features). "
-                f"Received: shape={tuple(sequences_shape)}"
-            )
+        _check_rank(sequences_shape)
         if not self.cell.built:
             self.cell.build((sequences_shape[0], sequences_shape[-1]))
         self.initial_state_weights = []
@@ -182,15 +184,10 @@ class Recurrent(keras.layers.Layer):
                 ops.broadcast_to(ops.cast(w, self.compute_dtype), (batch_size, ops.shape(w)[0]))
                 for w in self.initial_state_weights
             ]
-        return [ops.zeros((batch_size, size), dtype=self.compute_dtype)
-                for size in self.state_sizes]
+        return self.cell.get_initial_state(batch_size)
 
     def call(self, sequences, initial_state=None, mask=None, training=False):
-        if len(sequences.shape) != 3:
-            raise ValueError(
-                "Expected sequences of rank 3 (batch, time, features). "
-                f"Received: shape={tuple(sequences.shape)}"
-            )
+        _check_rank(sequences.shape)
         states = self._initial_states(sequences, initial_state)
         self._draw_dropout_masks(sequences, states[0], training)
         if self.cell.is_linear_recurrence:
@@ -201,8 +198,7 @@ class Recurrent(keras.layers.Layer):
                 sequences = self.cell.project_inputs(sequences, training=training)  # (B, T, P)
             output, *states = self._loop(sequences, initial_state=states, mask=mask,
                                          training=training)
-        self.cell.reset_dropout_mask()
-        self.cell.reset_recurrent_dropout_mask()
+        self._reset_dropout_masks()
         return [output, *states] if self.return_state else output
 
     def _initial_states(self, sequences, initial_state):
@@ -219,11 +215,14 @@ class Recurrent(keras.layers.Layer):
 
     def _draw_dropout_masks(self, sequences, h0, training):
         """One input and one recurrent mask per sequence, shared by every step."""
-        self.cell.reset_dropout_mask()
-        self.cell.reset_recurrent_dropout_mask()
+        self._reset_dropout_masks()  # a call that raised may have left masks of another graph
         if training:
             self.cell.get_dropout_mask(sequences[:, 0])
             self.cell.get_recurrent_dropout_mask(h0)
+
+    def _reset_dropout_masks(self):
+        self.cell.reset_dropout_mask()
+        self.cell.reset_recurrent_dropout_mask()
 
     def _scan(self, projected, h0, mask):
         """Linear-recurrence cells: `(B, T, P)`, `(B, U)`, `(B, T)` -> `((B, [T,] U), [h_T])`."""

@@ -151,10 +151,10 @@ def _carry_across_chunks(h_local, decay, h0):
     return ops.expand_dims(ops.transpose(entering, (1, 0, 2)), 2)
 
 
-def _chunk_loop_scan(a, b, h0, chunk_size=None):
+def _chunk_loop_scan(a, b, h0):
     """Chunked scan in linear space (see module doc). Same shapes as `_loop_scan`."""
     time = ops.shape(a)[1]
-    chunk = chunk_size or default_chunk_size(time, "chunked")
+    chunk = default_chunk_size(time, "chunked")
     h_local, decay = _local_states_by_loop(_split_chunks(a, chunk, 1.0),
                                            _split_chunks(b, chunk, 0.0))
     return _merge_chunks(h_local + decay * _carry_across_chunks(h_local, decay, h0), time)
@@ -212,12 +212,12 @@ def parallel_scan(log_a, log_b, h0, chunk_size=None):
     return _merge_chunks(h_local + decay * _carry_across_chunks(h_local, decay, h0), time)
 
 
-def run_scan(path, log_a, log_b, h0, chunk_size=None):
+def run_scan(path, log_a, log_b, h0):
     """Dispatch to one of `PATHS`."""
     if path == "sequential":
         return sequential_scan(log_a, log_b, h0)
     if path == "chunked":
         return chunked_scan(log_a, log_b, h0)
     if path == "parallel":
-        return parallel_scan(log_a, log_b, h0, chunk_size)
+        return parallel_scan(log_a, log_b, h0)
     raise ValueError(f"Expected `path` to be one of {PATHS}. Received: path={path!r}")
