@@ -50,7 +50,12 @@ class MinimalCell(RecurrentCell):
         seed=None,
         **kwargs,
     ):
-        kwargs.pop("recurrent_dropout", None)
+        recurrent_dropout = kwargs.pop("recurrent_dropout", 0.0)
+        if recurrent_dropout:
+            raise ValueError(
+                f"{type(self).__name__} has no recurrent weight, hence no recurrent dropout; "
+                f"use `dropout`. Received: recurrent_dropout={recurrent_dropout!r}"
+            )
         super().__init__(units, dropout=dropout, recurrent_dropout=0.0, seed=seed, **kwargs)
         self.use_bias = bool(use_bias)
         self.kernel_initializer = initializers.get(kernel_initializer)

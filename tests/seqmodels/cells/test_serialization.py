@@ -103,3 +103,9 @@ def test_cells_round_trip_inside_keras_rnn(cls, tmp_path):
 def test_bad_arguments_are_named(bad, match):
     with pytest.raises(ValueError, match=match):
         GRUCell(**bad)
+
+
+@pytest.mark.parametrize("cls", [MinGRUCell, MinLSTMCell])
+def test_minimal_cells_refuse_recurrent_dropout_instead_of_ignoring_it(cls):
+    with pytest.raises(ValueError, match="no recurrent dropout.*Received: recurrent_dropout=0.5"):
+        cls(4, recurrent_dropout=0.5)
