@@ -138,6 +138,7 @@ class Recurrent(keras.layers.Layer):
         self.learn_initial_state = bool(learn_initial_state)
         self.scan_path = scan_path
         self.stateful = False
+        self.states = None  # Bidirectional reads it; only stateful layers keep states
         self.supports_masking = True
         self._loop = None
         if not cell.is_linear_recurrence:

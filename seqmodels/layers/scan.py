@@ -52,7 +52,7 @@ def fold_mask(log_a, log_b, mask):
     return ops.where(keep, log_a, 0.0), ops.where(keep, log_b, _NEG)
 
 
-def _time_scan(fn, elems, init):
+def time_scan(fn, elems, init):
     """Loop `carry = fn(carry, elem)` over axis 0 of each tensor in `elems`; stack the carries."""
     if keras.backend.backend() == "tensorflow":
         import tensorflow as tf
@@ -87,7 +87,7 @@ def _loop_scan(a, b, h0):
     """h_t = a_t h_{t-1} + b_t, one step per loop iteration. `(B, T, U)` x2, `(B, U)`."""
     a_tm = ops.transpose(a, (1, 0, 2))  # (time, batch, units)
     b_tm = ops.transpose(b, (1, 0, 2))
-    h = _time_scan(lambda h_prev, ab: ab[0] * h_prev + ab[1], (a_tm, b_tm), h0)
+    h = time_scan(lambda h_prev, ab: ab[0] * h_prev + ab[1], (a_tm, b_tm), h0)
     return ops.transpose(h, (1, 0, 2))
 
 
@@ -131,7 +131,7 @@ def _local_states_by_loop(a, b):
         h, decay = carry
         return ab[0] * h + ab[1], ab[0] * decay
 
-    h_local, decay = _time_scan(body, (a, b), (zeros, zeros + 1.0))
+    h_local, decay = time_scan(body, (a, b), (zeros, zeros + 1.0))
     return ops.transpose(h_local, (1, 2, 0, 3)), ops.transpose(decay, (1, 2, 0, 3))
 
 
@@ -146,7 +146,7 @@ def _carry_across_chunks(h_local, decay, h0):
     """State entering each chunk: `(B, N, C, U)` x2, `(B, U)` -> `(B, N, 1, U)`."""
     end_h = ops.transpose(h_local[:, :, -1], (1, 0, 2))  # (N, B, U)
     end_decay = ops.transpose(decay[:, :, -1], (1, 0, 2))
-    after = _time_scan(lambda c, ad: ad[0] * c + ad[1], (end_decay, end_h), h0)  # (N, B, U)
+    after = time_scan(lambda c, ad: ad[0] * c + ad[1], (end_decay, end_h), h0)  # (N, B, U)
     entering = ops.concatenate([ops.expand_dims(h0, 0), after[:-1]], axis=0)
     return ops.expand_dims(ops.transpose(entering, (1, 0, 2)), 2)
 

@@ -1,0 +1,95 @@
+"""What the sequence-reading models share: optional token embedding + recurrent encoder."""
+
+import keras
+
+from seqmodels.cells.base import check_rate
+from seqmodels.models.encoder import RecurrentEncoder
+from seqmodels.models.inputs import TokenEmbedding, embed_or_check, read_sequence
+
+TASKS = ("classification", "regression")
+
+
+def check_positive(name, value):
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"Expected `{name}` to be a positive integer. Received: {name}={value!r}")
+    return value
+
+
+def check_task(task):
+    if task not in TASKS:
+        raise ValueError(f"Expected `task` in {TASKS}. Received: task={task!r}.")
+    return task
+
+
+class EncodingModel(keras.Model):
+    """Base of `ManyToOne` and `AlignedManyToMany`: reads `inputs` (+ `inputs_mask`) and encodes.
+
+    Args (shared):
+        vocabulary_size: int or None. Set it for token-id inputs `(batch, time)`
+            or `(batch, time, slots)`; leave None for float features
+            `(batch, time, features)`.
+        embedding_dim: int. Size of each token embedding.
+        cell, units, num_layers, bidirectional, dropout, recurrent_dropout,
+        layer_dropout, learn_initial_state: the `RecurrentEncoder`'s.
+        head_dropout: float. Dropout before the output layer.
+    """
+
+    def __init__(
+        self,
+        *,
+        vocabulary_size=None,
+        embedding_dim=64,
+        cell="lstm",
+        units=64,
+        num_layers=1,
+        bidirectional=False,
+        dropout=0.0,
+        recurrent_dropout=0.0,
+        layer_dropout=0.0,
+        learn_initial_state=False,
+        head_dropout=0.0,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.vocabulary_size = None if vocabulary_size is None else check_positive(
+            "vocabulary_size", vocabulary_size)
+        self.embedding_dim = check_positive("embedding_dim", embedding_dim)
+        self.head_dropout = check_rate("head_dropout", head_dropout)
+        self.embedding = None
+        if self.vocabulary_size is not None:
+            self.embedding = TokenEmbedding(self.vocabulary_size, self.embedding_dim,
+                                            name="embedding")
+        self.encoder = RecurrentEncoder(
+            cell=cell, units=units, num_layers=num_layers, bidirectional=bidirectional,
+            dropout=dropout, recurrent_dropout=recurrent_dropout, layer_dropout=layer_dropout,
+            learn_initial_state=learn_initial_state, name="encoder",
+        )
+        self.head_dropout_layer = keras.layers.Dropout(self.head_dropout, name="head_dropout")
+
+    def encode(self, inputs, training=False):
+        """`inputs` dict -> `(outputs (B, T, D*U), states, mask (B, T) or None)`."""
+        x, mask = read_sequence(inputs, "inputs")
+        x = embed_or_check(self.embedding, x)  # (B, T, F)
+        outputs, states = self.encoder(x, mask=mask, training=training)
+        return outputs, states, mask
+
+    def encoder_config(self):
+        return {
+            "vocabulary_size": self.vocabulary_size,
+            "embedding_dim": self.embedding_dim,
+            "cell": self.encoder.cell,
+            "units": self.encoder.units,
+            "num_layers": self.encoder.num_layers,
+            "bidirectional": self.encoder.bidirectional,
+            "dropout": self.encoder.dropout,
+            "recurrent_dropout": self.encoder.recurrent_dropout,
+            "layer_dropout": self.encoder.layer_dropout,
+            "learn_initial_state": self.encoder.learn_initial_state,
+            "head_dropout": self.head_dropout,
+        }
+
+    def get_config(self):
+        return {"name": self.name, "trainable": self.trainable, **self.encoder_config()}
+
+
+__all__ = ["TASKS", "EncodingModel", "check_positive", "check_task"]
