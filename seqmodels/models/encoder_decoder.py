@@ -35,6 +35,8 @@ import keras
 from keras import ops
 
 from seqmodels.cells.base import check_rate, check_units
+from seqmodels.decoding import decode
+from seqmodels.decoding.resolve import resolve_strategy
 from seqmodels.layers.scan import time_scan
 from seqmodels.models.attention import BahdanauAttention, LuongAttention
 from seqmodels.models.base import check_positive
@@ -243,6 +245,28 @@ class EncoderDecoder(keras.Model):
                 attentional, weights = attentional[:, 0], weights[:, 0]
         state["states"] = states
         return self._logits(attentional, training), state, weights
+
+    def generate(self, inputs, strategy="greedy", max_length=None, min_length=0,
+                 return_attention=False):
+        """Free-running decoding of a batch of sources (see `seqmodels.decoding.decode`).
+
+        Args:
+            inputs: dict with `inputs` (source ids `(B, S)`) and optionally `inputs_mask`.
+            strategy: `"greedy"`, `"beam"` (width 4) or a `seqmodels.decoding` strategy.
+            max_length: most tokens per output (default `2 * S + 10`).
+            min_length: fewest tokens before END may be chosen.
+            return_attention: also return the attention weights `(B, n, L, S)`.
+
+        Returns:
+            the dict of `seqmodels.decoding.decode`: `tokens`, `lengths`, `scores`, ...
+        """
+        state = self.encode(inputs)
+        source_length = ops.shape(state["memory"])[1]
+        if max_length is None:
+            max_length = 2 * source_length + 10
+        return decode(self.decode_step, state, resolve_strategy(strategy),
+                      max_length=max_length, min_length=min_length,
+                      attention_length=source_length if return_attention else None)
 
     def _bahdanau_step(self, embedded, states, feed, memory_state, training):
         """`emb(y_{t-1}) (B, E)`, states, `a_{t-1} (B, U)` -> `(a_t, states, weights (B, S))`."""
