@@ -8,8 +8,8 @@ from seqmodels import constants  # noqa: E402
 from seqmodels._version import __version__  # noqa: E402
 
 # Subpackages that import keras (and so TensorFlow, ~3 s) load on first use, which keeps
-# `seqmodels --help` fast: `seqmodels.cells`, `seqmodels.layers`.
-_LAZY = ("cells", "layers")
+# `seqmodels --help` fast.
+_LAZY = ("cells", "decoding", "layers", "metrics", "models", "training")
 
 
 def __getattr__(name):
@@ -20,4 +20,6 @@ def __getattr__(name):
     raise AttributeError(f"module 'seqmodels' has no attribute {name!r}")
 
 
-__all__ = ["__version__", "cells", "constants", "layers"]
+__all__ = [
+    "__version__", "cells", "constants", "decoding", "layers", "metrics", "models", "training",
+]

@@ -1,0 +1,40 @@
+"""Shared by the quality benchmarks: seeding, a wall-clock budget, result files."""
+
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import platform
+import time
+
+import keras
+
+RESULTS = pathlib.Path(__file__).resolve().parents[1] / "results" / "quality"
+
+
+def seed_everything(seed: int) -> None:
+    keras.utils.set_random_seed(seed)
+
+
+class TimeBudget(keras.callbacks.Callback):
+    """Stops `fit()` after the epoch during which `minutes` of wall clock have passed."""
+
+    def __init__(self, minutes: float):
+        super().__init__()
+        self.minutes = minutes
+        self.start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        if time.perf_counter() - self.start > 60 * self.minutes:
+            self.model.stop_training = True
+
+
+def save_result(name: str, result: dict) -> pathlib.Path:
+    """Writes `benchmarks/results/quality/<name>.json` with the machine it ran on."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    result = {**result, "cpus": os.cpu_count(), "python": platform.python_version(),
+              "keras": keras.__version__}
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps(result, indent=2, default=float) + "\n")
+    return path

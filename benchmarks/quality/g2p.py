@@ -1,0 +1,135 @@
+"""CMUdict grapheme-to-phoneme with an attention encoder-decoder: WER / PER, greedy vs beam.
+
+    .venv/bin/python benchmarks/quality/g2p.py --minutes 45 --seed 0
+
+Split: the `cmudict_g2p` dataset's held-out test words (md5(word) % 100 >= 95,
+6,252 words, stress stripped); a word is correct if its output matches any
+of its reference pronunciations. Training uses every (word, pronunciation)
+pair of the train split, by `fit()` with teacher forcing packed in the
+pipeline; the validation split picks the learning-rate drops.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+import numpy as np
+import tensorflow as tf
+
+sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[2]))
+
+import keras  # noqa: E402
+
+from benchmarks.quality.common import TimeBudget, save_result, seed_everything  # noqa: E402
+from pipelines import Vocabulary, bucket_by_length, from_token_lists, teacher_forcing  # noqa: E402
+from pipelines.datasets import load  # noqa: E402
+from seqmodels.decoding import BeamSearch, Greedy  # noqa: E402
+from seqmodels.metrics import error_rates  # noqa: E402
+from seqmodels.models import EncoderDecoder  # noqa: E402
+
+
+def read_split(split, data_dir=None, limit=None):
+    """[(word, [pronunciation, ...])] of one split."""
+    pairs = []
+    for example in load("cmudict_g2p", split, data_dir).as_numpy_iterator():
+        prons = [p.decode() for p in example["pronunciations"]]
+        pairs.append((example["word"].decode(), prons))
+        if limit and len(pairs) >= limit:
+            break
+    return pairs
+
+
+def make_dataset(pairs, letters, phones, batch_size, shuffle_seed=None):
+    words = [w for w, prons in pairs for _ in prons]
+    targets = [p for _, prons in pairs for p in prons]
+    ds = from_token_lists(letters.encode_python(words), phones.encode_python(targets),
+                          task="seq2seq").apply(teacher_forcing()).cache()
+    if shuffle_seed is not None:
+        ds = ds.shuffle(len(words), seed=shuffle_seed, reshuffle_each_iteration=True)
+    return ds.apply(bucket_by_length(batch_size)).prefetch(tf.data.AUTOTUNE)
+
+
+def decode_words(model, words, letters, phones, strategy, batch_size=512):
+    """Token-list outputs for `words`, decoded by `strategy` inside one tf.function."""
+
+    @tf.function(input_signature=[tf.TensorSpec([None, None], tf.int32)])
+    def run(ids):
+        return model.generate({"inputs": ids}, strategy, max_length=tf.shape(ids)[1] + 8)["tokens"]
+
+    outputs = []
+    for i in range(0, len(words), batch_size):
+        ids = letters.encode(words[i:i + batch_size]).to_tensor()
+        best = run(tf.cast(ids, tf.int32))[:, 0].numpy()  # (B, L)
+        outputs.extend(phones.decode_python(best))
+    return [o.split() for o in outputs]
+
+
+def evaluate(model, pairs, letters, phones, strategy):
+    start = time.perf_counter()
+    hyps = decode_words(model, [w for w, _ in pairs], letters, phones, strategy)
+    rates = error_rates(hyps, [[p.split() for p in prons] for _, prons in pairs])
+    rates["seconds"] = time.perf_counter() - start
+    return rates
+
+
+def build_model(letters, phones, args):
+    return EncoderDecoder(
+        letters.size, phones.size, embedding_dim=args.embedding_dim, cell=args.cell,
+        units=args.units, encoder_units=args.encoder_units, bidirectional_encoder=True,
+        attention=args.attention, dropout=args.dropout, output_dropout=args.dropout)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--minutes", type=float, default=45.0, help="training wall-clock budget")
+    parser.add_argument("--epochs", type=int, default=100)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--cell", default="lstm")
+    parser.add_argument("--attention", default="luong")
+    parser.add_argument("--units", type=int, default=256)
+    parser.add_argument("--encoder-units", type=int, default=256)
+    parser.add_argument("--embedding-dim", type=int, default=128)
+    parser.add_argument("--dropout", type=float, default=0.2)
+    parser.add_argument("--batch-size", type=int, default=256)
+    parser.add_argument("--learning-rate", type=float, default=2e-3)
+    parser.add_argument("--beam", type=int, default=5)
+    parser.add_argument("--limit", type=int, default=None, help="words per split (smoke runs)")
+    parser.add_argument("--name", default="g2p")
+    args = parser.parse_args(argv)
+
+    seed_everything(args.seed)
+    start = time.perf_counter()
+    train, valid, test = (read_split(s, limit=args.limit) for s in ("train", "validation", "test"))
+    letters = Vocabulary.from_corpus([w for w, _ in train], level="char")
+    phones = Vocabulary.from_corpus([p for _, ps in train for p in ps], level="word")
+    model = build_model(letters, phones, args)
+    model.compile(
+        optimizer=keras.optimizers.Adam(args.learning_rate, clipnorm=5.0),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=0),
+        metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")],
+    )
+    history = model.fit(
+        make_dataset(train, letters, phones, args.batch_size, shuffle_seed=args.seed),
+        validation_data=make_dataset(valid, letters, phones, 512),
+        epochs=args.epochs, verbose=2,
+        callbacks=[TimeBudget(args.minutes),
+                   keras.callbacks.ReduceLROnPlateau("val_loss", factor=0.5, patience=1,
+                                                     min_lr=1e-4)],
+    )
+    train_seconds = time.perf_counter() - start
+    result = {"command": "benchmarks/quality/g2p.py " + " ".join(argv or sys.argv[1:]),
+              "args": vars(args), "epochs_run": len(history.history["loss"]),
+              "train_seconds": train_seconds,
+              "history": {k: [float(v) for v in vs] for k, vs in history.history.items()},
+              "train_pairs": sum(len(p) for _, p in train), "test_words": len(test)}
+    for label, strategy in (("greedy", Greedy()), (f"beam{args.beam}", BeamSearch(args.beam))):
+        result[label] = evaluate(model, test, letters, phones, strategy)
+        print(label, result[label], flush=True)
+    model.save(f"/tmp/{args.name}_seed{args.seed}.keras")
+    print(save_result(f"{args.name}_seed{args.seed}", result))
+
+
+if __name__ == "__main__":
+    main()

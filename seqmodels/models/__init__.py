@@ -1,0 +1,30 @@
+"""Keras models, one per X-to-X shape of the seed.
+
+    ManyToOne           sequence -> label / value        (classification, regression)
+    AlignedManyToMany   sequence -> one output per step   (tagging, per-step regression)
+    OneToMany           vector -> sequence                (generation, teacher forcing)
+    EncoderDecoder      sequence -> sequence              (seq2seq with attention)
+"""
+
+from seqmodels.models.aligned import AlignedManyToMany
+from seqmodels.models.attention import BahdanauAttention, LuongAttention
+from seqmodels.models.decoder_stack import DecoderStack
+from seqmodels.models.encoder import RecurrentEncoder
+from seqmodels.models.encoder_decoder import EncoderDecoder
+from seqmodels.models.inputs import TokenEmbedding
+from seqmodels.models.many_to_one import ManyToOne
+from seqmodels.models.one_to_many import OneToMany
+from seqmodels.models.pooling import SequencePooling
+
+__all__ = [
+    "AlignedManyToMany",
+    "BahdanauAttention",
+    "DecoderStack",
+    "EncoderDecoder",
+    "LuongAttention",
+    "ManyToOne",
+    "OneToMany",
+    "RecurrentEncoder",
+    "SequencePooling",
+    "TokenEmbedding",
+]

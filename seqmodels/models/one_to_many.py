@@ -1,0 +1,128 @@
+"""OneToMany: one vector in, a token sequence out (generation, trained by teacher forcing)."""
+
+import keras
+from keras import ops
+
+from seqmodels.cells.base import check_units
+from seqmodels.decoding import decode
+from seqmodels.decoding.resolve import resolve_strategy
+from seqmodels.models.base import check_positive
+from seqmodels.models.decoder_stack import DecoderStack
+from seqmodels.models.inputs import TokenEmbedding, check_sequence_rank, read_sequence
+
+CONDITIONINGS = ("initial_state", "every_step", "both")
+
+
+@keras.saving.register_keras_serializable(package="seqmodels")
+class OneToMany(keras.Model):
+    """The seed's one-to-many shape: a vector sets the start and the decoder unrolls.
+
+        h_0 = tanh(W_s v)                          (conditioning "initial_state" / "both")
+        h_t = cells([emb(y_{t-1}); v], h_{t-1})    (v joined at every step: "every_step" / "both")
+        logits_t = W_o h_t
+
+    Args:
+        vocabulary_size: int. Output ids (and logits) in `[0, vocabulary_size)`.
+        embedding_dim, cell, units, num_layers, dropout, recurrent_dropout,
+        layer_dropout: the decoder's.
+        conditioning: `"initial_state"`, `"every_step"` or `"both"`.
+
+    Call arguments:
+        inputs: dict with `vector` float `(B, D)` and `decoder_inputs`
+            (`<s>` + target ids, `(B, T)`), optionally `decoder_inputs_mask`.
+
+    Returns:
+        logits `(B, T, vocabulary_size)`; train against `target + </s>`.
+
+    Example:
+
+    >>> import numpy as np
+    >>> model = OneToMany(10, embedding_dim=4, units=8)
+    >>> tuple(model({"vector": np.ones((2, 3), "float32"),
+    ...              "decoder_inputs": np.array([[2, 5, 6], [2, 7, 0]])}).shape)
+    (2, 3, 10)
+    """
+
+    def __init__(self, vocabulary_size, embedding_dim=32, cell="lstm", units=64, num_layers=1,
+                 conditioning="both", dropout=0.0, recurrent_dropout=0.0, layer_dropout=0.0,
+                 **kwargs):
+        super().__init__(**kwargs)
+        if conditioning not in CONDITIONINGS:
+            raise ValueError(
+                f"Expected `conditioning` in {CONDITIONINGS}. Received: {conditioning!r}.")
+        self.vocabulary_size = check_positive("vocabulary_size", vocabulary_size)
+        self.embedding_dim = check_positive("embedding_dim", embedding_dim)
+        self.units = check_units(units)
+        self.conditioning = conditioning
+        self.embedding = TokenEmbedding(vocabulary_size, embedding_dim, name="embedding")
+        self.decoder = DecoderStack(cell=cell, units=units, num_layers=num_layers,
+                                    dropout=dropout, recurrent_dropout=recurrent_dropout,
+                                    layer_dropout=layer_dropout, name="decoder")
+        self.bridge_layers = []
+        if conditioning in ("initial_state", "both"):
+            self.bridge_layers = [
+                keras.layers.Dense(size, activation="tanh", name=f"bridge_{i}")
+                for i, size in enumerate(self.decoder.state_sizes)
+            ]
+        self.output_layer = keras.layers.Dense(vocabulary_size, name="logits")
+
+    def encode(self, inputs):
+        """`vector (B, D)` -> decoding state `{"vector", "states"}`."""
+        vector = inputs["vector"] if isinstance(inputs, dict) else inputs
+        if len(vector.shape) != 2:
+            raise ValueError(
+                f"Expected `vector` of shape (batch, features). Received: shape={vector.shape}.")
+        vector = ops.cast(vector, "float32")
+        if self.bridge_layers:
+            states = [layer(vector) for layer in self.bridge_layers]
+        else:
+            batch = ops.shape(vector)[0]
+            states = [ops.zeros((batch, size)) for size in self.decoder.state_sizes]
+        return {"vector": vector, "states": states}
+
+    def _step_inputs(self, embedded, vector):
+        """Joins the vector to every step's input when conditioning asks for it."""
+        if self.conditioning == "initial_state":
+            return embedded
+        if len(embedded.shape) == 3:  # (B, T, E): repeat the vector over time
+            vector = ops.repeat(vector[:, None], ops.shape(embedded)[1], axis=1)
+        return ops.concatenate([embedded, vector], axis=-1)
+
+    def call(self, inputs, training=False):
+        state = self.encode(inputs)
+        ids, mask = read_sequence(inputs, "decoder_inputs")
+        check_sequence_rank(ids, tokens=True, name="decoder_inputs")
+        x = self._step_inputs(self.embedding(ids), state["vector"])  # (B, T, F)
+        outputs, _ = self.decoder(x, state["states"], mask=mask, training=training)
+        return self.output_layer(outputs)  # (B, T, V)
+
+    def decode_step(self, tokens, state, training=False):
+        """`tokens (B,)`, state -> `(logits (B, V), state, weights (B, 1) of ones)`."""
+        embedded = self.embedding(ops.expand_dims(tokens, 1))[:, 0]  # (B, E)
+        h, states = self.decoder.step(self._step_inputs(embedded, state["vector"]),
+                                      state["states"], training=training)
+        logits = self.output_layer(h)
+        return logits, {**state, "states": states}, ops.ones_like(logits[:, :1])
+
+    def generate(self, inputs, strategy="greedy", max_length=20, min_length=0):
+        """Free-running generation from `vector (B, D)`; see `seqmodels.decoding.decode`."""
+        return decode(self.decode_step, self.encode(inputs), resolve_strategy(strategy),
+                      max_length=max_length, min_length=min_length)
+
+    def get_config(self):
+        return {
+            "name": self.name,
+            "trainable": self.trainable,
+            "vocabulary_size": self.vocabulary_size,
+            "embedding_dim": self.embedding_dim,
+            "cell": self.decoder.cell,
+            "units": self.units,
+            "num_layers": self.decoder.num_layers,
+            "conditioning": self.conditioning,
+            "dropout": self.decoder.dropout,
+            "recurrent_dropout": self.decoder.recurrent_dropout,
+            "layer_dropout": self.decoder.layer_dropout,
+        }
+
+
+__all__ = ["CONDITIONINGS", "OneToMany"]
