@@ -3,6 +3,7 @@
 import keras
 
 from seqmodels.cells.base import check_rate
+from seqmodels.models.building import BuildByCall
 from seqmodels.models.encoder import RecurrentEncoder
 from seqmodels.models.inputs import TokenEmbedding, embed_or_check, read_sequence
 
@@ -21,7 +22,7 @@ def check_task(task):
     return task
 
 
-class EncodingModel(keras.Model):
+class EncodingModel(BuildByCall, keras.Model):
     """Base of `ManyToOne` and `AlignedManyToMany`: reads `inputs` (+ `inputs_mask`) and encodes.
 
     Args (shared):
@@ -65,6 +66,9 @@ class EncodingModel(keras.Model):
             learn_initial_state=learn_initial_state, name="encoder",
         )
         self.head_dropout_layer = keras.layers.Dropout(self.head_dropout, name="head_dropout")
+
+    def integer_inputs(self):
+        return ("inputs",) if self.vocabulary_size is not None else ()
 
     def encode(self, inputs, training=False):
         """`inputs` dict -> `(outputs (B, T, D*U), states, mask (B, T) or None)`."""

@@ -40,6 +40,7 @@ from seqmodels.decoding.resolve import resolve_strategy
 from seqmodels.layers.scan import time_scan
 from seqmodels.models.attention import BahdanauAttention, LuongAttention
 from seqmodels.models.base import check_positive
+from seqmodels.models.building import BuildByCall
 from seqmodels.models.decoder_stack import DecoderStack
 from seqmodels.models.encoder import RecurrentEncoder
 from seqmodels.models.inputs import TokenEmbedding, check_sequence_rank, read_sequence
@@ -49,7 +50,7 @@ BRIDGES = ("dense", "zeros")
 
 
 @keras.saving.register_keras_serializable(package="seqmodels")
-class EncoderDecoder(keras.Model):
+class EncoderDecoder(BuildByCall, keras.Model):
     """Sequence-to-sequence with attention (the seed's many-to-many encoder-decoder).
 
     Args:
@@ -167,6 +168,9 @@ class EncoderDecoder(keras.Model):
     # ------------------------------------------------------------------ #
     # Encoder side
     # ------------------------------------------------------------------ #
+    def integer_inputs(self):
+        return ("inputs", "decoder_inputs")
+
     def encode(self, inputs, training=False):
         """Source -> decoding state: a dict of tensors, each with batch as first dimension.
 

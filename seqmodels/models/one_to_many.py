@@ -7,6 +7,7 @@ from seqmodels.cells.base import check_units
 from seqmodels.decoding import decode
 from seqmodels.decoding.resolve import resolve_strategy
 from seqmodels.models.base import check_positive
+from seqmodels.models.building import BuildByCall
 from seqmodels.models.decoder_stack import DecoderStack
 from seqmodels.models.inputs import TokenEmbedding, check_sequence_rank, read_sequence
 
@@ -14,7 +15,7 @@ CONDITIONINGS = ("initial_state", "every_step", "both")
 
 
 @keras.saving.register_keras_serializable(package="seqmodels")
-class OneToMany(keras.Model):
+class OneToMany(BuildByCall, keras.Model):
     """The seed's one-to-many shape: a vector sets the start and the decoder unrolls.
 
         h_0 = tanh(W_s v)                          (conditioning "initial_state" / "both")
@@ -65,6 +66,9 @@ class OneToMany(keras.Model):
                 for i, size in enumerate(self.decoder.state_sizes)
             ]
         self.output_layer = keras.layers.Dense(vocabulary_size, name="logits")
+
+    def integer_inputs(self):
+        return ("decoder_inputs",)
 
     def encode(self, inputs):
         """`vector (B, D)` -> decoding state `{"vector", "states"}`."""
