@@ -94,6 +94,7 @@ def main(argv=None):
     parser.add_argument("--dropout", type=float, default=0.2)
     parser.add_argument("--batch-size", type=int, default=256)
     parser.add_argument("--learning-rate", type=float, default=2e-3)
+    parser.add_argument("--patience", type=int, default=2, help="epochs before halving the LR")
     parser.add_argument("--beam", type=int, default=5)
     parser.add_argument("--limit", type=int, default=None, help="words per split (smoke runs)")
     parser.add_argument("--name", default="g2p")
@@ -115,8 +116,8 @@ def main(argv=None):
         validation_data=make_dataset(valid, letters, phones, 512),
         epochs=args.epochs, verbose=2,
         callbacks=[TimeBudget(args.minutes),
-                   keras.callbacks.ReduceLROnPlateau("val_loss", factor=0.5, patience=1,
-                                                     min_lr=1e-4)],
+                   keras.callbacks.ReduceLROnPlateau("val_loss", factor=0.5,
+                                                     patience=args.patience, min_lr=5e-5)],
     )
     train_seconds = time.perf_counter() - start
     result = {"command": "benchmarks/quality/g2p.py " + " ".join(argv or sys.argv[1:]),
