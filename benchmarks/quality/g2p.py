@@ -15,7 +15,6 @@ import argparse
 import sys
 import time
 
-import numpy as np
 import tensorflow as tf
 
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[2]))

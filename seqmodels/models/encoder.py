@@ -116,7 +116,7 @@ class RecurrentEncoder(keras.layers.Layer):
         return [ops.concatenate([f, b], axis=-1) for f, b in zip(final[:n], final[n:])]
 
     def summary_vector(self, states):
-        """The last layer's final hidden state `(batch, directions * units)`: the sequence summary."""
+        """The last layer's final hidden state `(batch, directions * units)`: the summary."""
         return states[-1][0]
 
     def compute_output_shape(self, sequences_shape):

@@ -1,8 +1,8 @@
 """EncoderDecoder: sequence-to-sequence with attention, trained by teacher forcing.
 
-    inputs           source ids (B, S)   --embedding--> RecurrentEncoder --> memory (B, S, M)
-                                                                        \\-> final states --bridge--> s_0
-    decoder_inputs   <s> + target (B, T) --embedding--> decoder (s_0, memory) --> logits (B, T, V)
+    inputs          source ids (B, S)   -embed-> RecurrentEncoder -> memory (B, S, M)
+                                                                 \\-> final states -bridge-> s_0
+    decoder_inputs  <s> + target (B, T) -embed-> decoder (s_0, memory) -> logits (B, T, V)
 
 Two decoders (the `attention` argument):
 

@@ -39,7 +39,7 @@ def _is_integer(x):
 
 
 def check_sequence_rank(x, *, tokens, name="inputs"):
-    """Token inputs are `(batch, time)` or `(batch, time, slots)`; features `(batch, time, features)`."""
+    """Token ids: `(batch, time)` or `(batch, time, slots)`; features `(B, T, F)`."""
     rank = len(x.shape)
     if tokens and rank not in (2, 3):
         raise ValueError(

@@ -68,8 +68,8 @@ class ScheduledSampling(keras.callbacks.Callback):
         if variable is None:
             raise ValueError(
                 "ScheduledSampling needs a model built with scheduled_sampling=True "
-                f"(EncoderDecoder(attention='bahdanau', ...)). Received: {type(self.model).__name__}"
-                " without a `sampling_probability` variable.")
+                "(EncoderDecoder(attention='bahdanau', ...)). "
+                f"Received: {type(self.model).__name__} without a `sampling_probability` variable.")
         return variable
 
     def _update(self):

@@ -32,27 +32,25 @@ def source(rng=None):
     return {"inputs": token_batch(rng, (5, 3, 4), 10), "decoder_inputs": np.full((3, 1), 2)}
 
 
+def _complete_sequences(model, prefix, state, total, max_length, alpha):
+    """Yields `(length-normalised score, sequence)` of every completion of `prefix`."""
+    last = prefix[-1] if prefix else 2
+    logits, state, _ = model.decode_step(np.array([last]), state)
+    log_probs = np.asarray(ops.log_softmax(logits))[0]
+    for token in (END,) + REAL:
+        sequence, score = prefix + [token], total + float(log_probs[token])
+        if token == END or len(sequence) == max_length:
+            yield score / float(length_penalty(len(sequence), alpha)), sequence
+        else:
+            yield from _complete_sequences(model, sequence, state, score, max_length, alpha)
+
+
 def exhaustive_best(model, batch, max_length, alpha):
     """Scores every sequence over REAL + END up to max_length; returns the best per input."""
     best = []
     for i in range(batch["inputs"].shape[0]):
         state = model.encode({"inputs": batch["inputs"][i:i + 1]})
-        candidates = []
-
-        def expand(prefix, state, total):
-            last = prefix[-1] if prefix else 2
-            logits, state, _ = model.decode_step(np.array([last]), state)
-            log_probs = np.asarray(ops.log_softmax(logits))[0]
-            for token in (END,) + REAL:
-                sequence, score = prefix + [token], total + float(log_probs[token])
-                if token == END or len(sequence) == max_length:
-                    lp = float(length_penalty(len(sequence), alpha))
-                    candidates.append((score / lp, sequence))
-                else:
-                    expand(sequence, state, score)
-
-        expand([], state, 0.0)
-        best.append(max(candidates))
+        best.append(max(_complete_sequences(model, [], state, 0.0, max_length, alpha)))
     return best
 
 
