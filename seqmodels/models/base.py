@@ -66,6 +66,7 @@ class EncodingModel(BuildByCall, keras.Model):
             learn_initial_state=learn_initial_state, name="encoder",
         )
         self.head_dropout_layer = keras.layers.Dropout(self.head_dropout, name="head_dropout")
+        self.feature_size = None  # F of float inputs, known once built (used by the export)
 
     def integer_inputs(self):
         return ("inputs",) if self.vocabulary_size is not None else ()
@@ -73,6 +74,8 @@ class EncodingModel(BuildByCall, keras.Model):
     def encode(self, inputs, training=False):
         """`inputs` dict -> `(outputs (B, T, D*U), states, mask (B, T) or None)`."""
         x, mask = read_sequence(inputs, "inputs")
+        if self.embedding is None and len(x.shape) == 3:
+            self.feature_size = x.shape[-1]
         x = embed_or_check(self.embedding, x)  # (B, T, F)
         outputs, states = self.encoder(x, mask=mask, training=training)
         return outputs, states, mask

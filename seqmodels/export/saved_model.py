@@ -1,0 +1,128 @@
+"""`export_saved_model`: one call from a trained model to `saved_models/<name>/<version>/`."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import pathlib
+import platform
+
+import keras
+import tensorflow as tf
+
+from seqmodels._version import __version__
+from seqmodels.export.seq2seq import Seq2SeqEndpoints
+from seqmodels.export.sequences import SequenceEndpoints
+from seqmodels.export.versioned import write_version
+from seqmodels.models import AlignedManyToMany, EncoderDecoder, ManyToOne
+
+SEQ2SEQ_OPTIONS = ("beam_width", "alpha", "n_best", "max_output_length")
+SEQUENCE_OPTIONS = ("class_names", "vocabulary", "input_scaling", "output_scaling")
+
+
+def _endpoints(model, options):
+    """The endpoint builder for `model`'s kind, with only the options that kind takes."""
+    if isinstance(model, EncoderDecoder):
+        unknown = set(options) - set(SEQ2SEQ_OPTIONS) - {"source_vocabulary",
+                                                         "target_vocabulary",
+                                                         "max_input_length", "overlong"}
+        if unknown or "source_vocabulary" not in options or "target_vocabulary" not in options:
+            raise ValueError(
+                "An EncoderDecoder export needs `source_vocabulary` and `target_vocabulary` "
+                f"and takes {sorted(SEQ2SEQ_OPTIONS + ('max_input_length', 'overlong'))}. "
+                f"Received: {sorted(options)}.")
+        options = dict(options)
+        return Seq2SeqEndpoints(model, options.pop("source_vocabulary"),
+                                options.pop("target_vocabulary"), **options)
+    if isinstance(model, (ManyToOne, AlignedManyToMany)):
+        unknown = set(options) - set(SEQUENCE_OPTIONS) - {"max_input_length", "overlong"}
+        if unknown:
+            raise ValueError(
+                f"A {type(model).__name__} export takes "
+                f"{sorted(SEQUENCE_OPTIONS + ('max_input_length', 'overlong'))}. "
+                f"Received unknown options: {sorted(unknown)}.")
+        return SequenceEndpoints(model, **options)
+    raise TypeError(
+        "Expected a built seqmodels EncoderDecoder, ManyToOne or AlignedManyToMany. "
+        f"Received: {type(model).__name__}.")
+
+
+def _vocabulary_entry(vocabulary):
+    return None if vocabulary is None else {"level": vocabulary.level,
+                                            "tokens": list(vocabulary.tokens)}
+
+
+def _metadata(model, endpoints, functions, options, data, metrics):
+    return {
+        "format": "seqmodels-saved-model/1",
+        "model_class": type(model).__name__,
+        "model_config": model.get_config(),
+        "signatures": sorted(functions),
+        "serving": endpoints.config(),
+        "vocabularies": {
+            name: _vocabulary_entry(options.get(name))
+            for name in ("source_vocabulary", "target_vocabulary", "vocabulary")
+            if options.get(name) is not None
+        },
+        "data": data or {},
+        "metrics": metrics or {},
+        "versions": {"seqmodels": __version__, "tensorflow": tf.__version__,
+                     "keras": keras.__version__, "python": platform.python_version()},
+        "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+    }
+
+
+def export_saved_model(
+    model,
+    directory: str | os.PathLike,
+    *,
+    version: int | None = None,
+    data: dict | None = None,
+    metrics: dict | None = None,
+    **options,
+) -> pathlib.Path:
+    """Writes `model` with its serving signatures to `directory/<version>/`, atomically.
+
+    Args:
+        model: a built `EncoderDecoder`, `ManyToOne` or `AlignedManyToMany`.
+        directory: the model's folder, e.g. `"saved_models/g2p"`.
+        version: int or None (the next integer after the highest one present).
+        data: description of the training data, stored in the metadata.
+        metrics: measured metrics, stored in the metadata.
+        **options: for an `EncoderDecoder`: `source_vocabulary`,
+            `target_vocabulary` (required), `beam_width` (4), `alpha` (0.0),
+            `n_best` (4), `max_input_length`, `overlong` ("truncate" or
+            "error"), `max_output_length`; see `seqmodels.export.seq2seq`.
+            For the others: `class_names`, `vocabulary`, `input_scaling`,
+            `output_scaling`, `max_input_length`, `overlong`; see
+            `seqmodels.export.sequences`.
+
+    Returns:
+        `pathlib.Path` of the published version directory, holding the
+        SavedModel and `seqmodels.json` (config, vocabularies, data, metrics,
+        serving policy, package versions).
+    """
+    endpoints = _endpoints(model, options)
+    if not model.built:
+        raise ValueError(f"Build the {type(model).__name__} (call it once, fit it, or load it) "
+                         "before exporting: its weights do not exist yet.")
+    functions = endpoints.functions()
+
+    def write(path):
+        archive = keras.export.ExportArchive()
+        archive.track(model)
+        for name in ("source_vocabulary", "target_vocabulary", "vocabulary"):
+            vocabulary = options.get(name)
+            if vocabulary is not None:
+                if not vocabulary.built:  # a Vocabulary has tables but no weights to build
+                    vocabulary.build(None)
+                archive.track(vocabulary)
+        for name, fn in functions.items():
+            archive.add_endpoint(name, fn)
+        archive.write_out(os.fspath(path), verbose=False)
+
+    metadata = _metadata(model, endpoints, functions, options, data, metrics)
+    return write_version(directory, write, metadata, version=version)
+
+
+__all__ = ["export_saved_model"]

@@ -1,0 +1,201 @@
+"""Serving signatures of an `EncoderDecoder`: strings in, decoded strings out.
+
+| signature         | inputs                                   | outputs                                        |
+|-------------------|------------------------------------------|------------------------------------------------|
+| `serving_default` | `inputs` string `(B,)`                   | `outputs` string `(B,)`, `scores` float `(B,)` |
+| `greedy`          | `inputs` string `(B,)`                   | `outputs`, `scores` (greedy decoding)          |
+| `nbest`           | `inputs` string `(B,)`                   | `outputs` string `(B, k)`, `scores` `(B, k)`   |
+| `score`           | `inputs`, `outputs` string `(B,)`        | `scores` float `(B,)`                          |
+| `encode`          | `inputs` string `(B,)`                   | the decoder's state tensors (below)            |
+| `decode_step`     | `tokens` int32 `(B,)` + state tensors    | `logits (B, V)`, `attention (B, S)`, new state |
+
+`scores` are always the plain log-probability `log P(output + </s> | input)`
+of the returned output (the `score` signature computes the same number for
+any output you give it). An empty input returns the empty output with score
+0.0. The state tensors of `encode` / `decode_step` are `memory (B, S, M)`,
+`memory_mask (B, S)`, `keys (B, S, K)` (attention models), `state_<i>`
+(each `(B, units)`, the decoder layers' states in order) and, for Bahdanau,
+`feed (B, units)`; a streaming client calls `encode` once, then
+`decode_step` with the previous token (`<s>` = 2 first) and the state it
+received, as often as it likes, at any batch size.
+"""
+
+from __future__ import annotations
+
+import tensorflow as tf
+
+from seqmodels import constants
+from seqmodels.decoding import BeamSearch, Greedy
+from seqmodels.export.text import (
+    check_overlong_policy,
+    ids_to_strings,
+    strings_to_ids,
+    teacher_forcing_ids,
+)
+
+STRINGS = tf.TensorSpec([None], tf.string)
+
+
+def _flat_state(state):
+    """Model state dict -> flat `{name: tensor}` (the decoder states become `state_<i>`)."""
+    flat = {k: v for k, v in state.items() if k != "states"}
+    flat.update({f"state_{i}": s for i, s in enumerate(state["states"])})
+    return flat
+
+
+def _nested_state(flat):
+    state = {k: v for k, v in flat.items() if not k.startswith("state_")}
+    count = len(flat) - len(state)
+    state["states"] = [flat[f"state_{i}"] for i in range(count)]
+    return state
+
+
+SOURCE_AXIS = ("memory", "memory_mask", "keys")  # state tensors with a source-length axis
+
+
+def _free_shape(name, shape):
+    """Batch (and, for source-side tensors, source length) unknown; feature sizes kept."""
+    free = 2 if name in SOURCE_AXIS else 1
+    return [None] * free + list(shape[free:])
+
+
+class Seq2SeqEndpoints:
+    """Builds the `tf.function`s above for one model and its two vocabularies.
+
+    Args:
+        model: a built `seqmodels.models.EncoderDecoder`.
+        source_vocabulary, target_vocabulary: `pipelines.Vocabulary` (char or word).
+        beam_width: int. Beam of `serving_default` and `nbest` (1 = greedy default).
+        alpha: float. GNMT length penalty used to rank beams.
+        n_best: int. Outputs per input of `nbest` (<= beam_width).
+        max_input_length: int or None. Longest input, in source symbols.
+        overlong: `"truncate"` or `"error"`, for inputs over `max_input_length`.
+        max_output_length: int or None. Longest output (default `2 * S + 10`).
+    """
+
+    def __init__(self, model, source_vocabulary, target_vocabulary, *, beam_width=4, alpha=0.0,
+                 n_best=4, max_input_length=None, overlong="truncate", max_output_length=None):
+        check_overlong_policy(overlong, max_input_length)
+        self.model = model
+        self.source = source_vocabulary
+        self.target = target_vocabulary
+        self.beam = BeamSearch(beam_width, alpha=alpha, n_best=1)
+        self.nbest_strategy = BeamSearch(max(beam_width, n_best), alpha=alpha, n_best=n_best)
+        self.max_input_length = max_input_length
+        self.overlong = overlong
+        self.max_output_length = max_output_length
+        self._check_vocabularies()
+
+    def _check_vocabularies(self):
+        for name, vocabulary, size in (
+            ("source_vocabulary", self.source, self.model.source_vocabulary_size),
+            ("target_vocabulary", self.target, self.model.target_vocabulary_size),
+        ):
+            if vocabulary.size != size:
+                raise ValueError(
+                    f"The {name} has {vocabulary.size} ids but the model was built for {size} "
+                    f"({name.split('_')[0]}_vocabulary_size). Export with the vocabulary the "
+                    "model was trained with.")
+
+    # ------------------------------------------------------------------ #
+    def _source(self, texts):
+        ids, mask, lengths = strings_to_ids(self.source, texts, max_length=self.max_input_length,
+                                            overlong=self.overlong)
+        return {"inputs": ids, "inputs_mask": mask}, lengths
+
+    def _max_output_length(self, source_ids):
+        length = 2 * tf.shape(source_ids)[1] + 10
+        if self.max_output_length is not None:
+            length = tf.minimum(length, self.max_output_length)
+        return length
+
+    def _decode(self, texts, strategy):
+        """`(tokens (B, n, L), log_probs (B, n))`; empty inputs give no tokens, score 0."""
+        source, lengths = self._source(texts)
+        result = self.model.generate(source, strategy,
+                                     max_length=self._max_output_length(source["inputs"]))
+        empty = tf.equal(lengths, 0)[:, None]  # (B, 1)
+        tokens = tf.where(empty[..., None], tf.zeros_like(result["tokens"]), result["tokens"])
+        log_probs = tf.where(empty, tf.zeros_like(result["log_probs"]), result["log_probs"])
+        return tokens, log_probs
+
+    def decode_best(self, texts, strategy):
+        tokens, log_probs = self._decode(texts, strategy)
+        return {"outputs": ids_to_strings(self.target, tokens[:, 0]), "scores": log_probs[:, 0]}
+
+    def nbest(self, texts):
+        tokens, log_probs = self._decode(texts, self.nbest_strategy)
+        return {"outputs": ids_to_strings(self.target, tokens), "scores": log_probs}
+
+    def score(self, texts, outputs):
+        """log P(outputs + </s> | texts), summed over the output's symbols."""
+        source, lengths = self._source(texts)
+        decoder_inputs, labels = teacher_forcing_ids(self.target, outputs)  # (B, T)
+        logits = self.model({**source, "decoder_inputs": decoder_inputs,
+                             "decoder_inputs_mask": tf.not_equal(decoder_inputs, 0)})
+        log_probs = tf.nn.log_softmax(tf.cast(logits, tf.float32), axis=-1)  # (B, T, V)
+        picked = tf.gather(log_probs, labels, batch_dims=2)  # (B, T)
+        total = tf.reduce_sum(tf.where(labels != constants.PAD_ID, picked, 0.0), axis=1)
+        empty_pair = tf.logical_and(tf.equal(lengths, 0), tf.equal(tf.strings.length(outputs), 0))
+        return {"scores": tf.where(empty_pair, 0.0, total)}
+
+    def encode(self, texts):
+        source, _ = self._source(texts)
+        return _flat_state(self.model.encode(source))
+
+    def decode_step(self, tokens, flat_state):
+        logits, state, attention = self.model.decode_step(tokens, _nested_state(flat_state))
+        return {"logits": logits, "attention": attention, **_flat_state(state)}
+
+    # ------------------------------------------------------------------ #
+    def state_specs(self):
+        """`{name: TensorSpec}` of the flat decoder state; batch and source length unknown."""
+        state = self.encode(tf.constant(["a"]))
+        return {k: tf.TensorSpec(_free_shape(k, v.shape), v.dtype, name=k)
+                for k, v in state.items()}
+
+    def functions(self):
+        """`{signature name: tf.function}`, each with its input signature."""
+        greedy, beam = Greedy(), self.beam
+        specs = self.state_specs()
+        names = sorted(specs)
+
+        @tf.function(input_signature=[STRINGS])
+        def serving_default(inputs):
+            return self.decode_best(inputs, beam)
+
+        @tf.function(input_signature=[STRINGS])
+        def greedy_fn(inputs):
+            return self.decode_best(inputs, greedy)
+
+        @tf.function(input_signature=[STRINGS])
+        def nbest(inputs):
+            return self.nbest(inputs)
+
+        @tf.function(input_signature=[STRINGS, STRINGS])
+        def score(inputs, outputs):
+            return self.score(inputs, outputs)
+
+        @tf.function(input_signature=[STRINGS])
+        def encode(inputs):
+            return self.encode(inputs)
+
+        @tf.function(input_signature=[tf.TensorSpec([None], tf.int32, name="tokens")]
+                     + [specs[n] for n in names])
+        def decode_step(tokens, *state):
+            return self.decode_step(tokens, dict(zip(names, state)))
+
+        return {"serving_default": serving_default, "greedy": greedy_fn, "nbest": nbest,
+                "score": score, "encode": encode, "decode_step": decode_step}
+
+    def config(self):
+        return {
+            "beam_width": self.beam.width, "alpha": self.beam.alpha,
+            "n_best": self.nbest_strategy.n_best, "max_input_length": self.max_input_length,
+            "overlong": self.overlong, "max_output_length": self.max_output_length,
+            "empty_input": "empty output, score 0.0",
+            "unknown_symbols": "mapped to the OOV id 1",
+        }
+
+
+__all__ = ["Seq2SeqEndpoints"]

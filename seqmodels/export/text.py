@@ -1,0 +1,73 @@
+"""Strings <-> dense ids inside a serving graph, with the over-long input policy.
+
+The vocabularies are `pipelines.Vocabulary` objects (or anything with the
+same `encode` / `decode` / `tokens` / `level`); they are passed in by the
+caller, so this module does not import `pipelines`.
+"""
+
+from __future__ import annotations
+
+import tensorflow as tf
+
+from seqmodels import constants
+
+OVERLONG_POLICIES = ("truncate", "error")
+
+
+def check_overlong_policy(policy: str, max_length: int | None) -> None:
+    if policy not in OVERLONG_POLICIES:
+        raise ValueError(
+            f"Expected `overlong` in {OVERLONG_POLICIES}. Received: overlong={policy!r}.")
+    if max_length is not None and (not isinstance(max_length, int) or max_length < 1):
+        raise ValueError(
+            f"Expected `max_input_length` to be a positive integer or None. "
+            f"Received: max_input_length={max_length!r}.")
+
+
+def strings_to_ids(vocabulary, texts, *, max_length=None, overlong="truncate"):
+    """tf.string `(B,)` -> `(ids int32 (B, S), mask bool (B, S), lengths int32 (B,))`.
+
+    Unknown symbols map to OOV. Rows longer than `max_length` symbols are cut
+    to it (`overlong="truncate"`) or fail the call with an InvalidArgumentError
+    naming the limit (`"error"`). `S >= 1` even when every text is empty.
+    """
+    ragged = vocabulary.encode(texts)  # int32 ragged (B, None)
+    if max_length is not None:
+        if overlong == "error":
+            longest = tf.reduce_max(tf.concat([ragged.row_lengths(), [0]], 0))
+            tf.debugging.assert_less_equal(
+                tf.cast(longest, tf.int64), tf.constant(max_length, tf.int64),
+                message=f"An input is longer than max_input_length={max_length} symbols "
+                        "(the export's overlong='error' policy); shorten it or re-export "
+                        "with overlong='truncate'.")
+        ragged = ragged[:, :max_length]
+    lengths = tf.cast(ragged.row_lengths(), tf.int32)  # (B,)
+    width = tf.maximum(tf.reduce_max(tf.concat([lengths, [0]], 0)), 1)
+    shape = tf.stack([ragged.nrows(), tf.cast(width, tf.int64)])
+    ids = ragged.to_tensor(constants.PAD_ID, shape=shape)  # (B, S)
+    return ids, tf.not_equal(ids, constants.PAD_ID), lengths
+
+
+def ids_to_strings(vocabulary, ids):
+    """int ids `(..., L)` with PAD after END -> tf.string `(...)`; specials removed."""
+    shape = tf.shape(ids)
+    flat = tf.reshape(ids, [-1, shape[-1]])  # (N, L)
+    # Everything from the first END on is dropped (a beam may pad after END).
+    ended = tf.cumsum(tf.cast(tf.equal(flat, constants.END_ID), tf.int32), axis=1) > 0
+    flat = tf.where(ended, tf.zeros_like(flat), flat)
+    return tf.reshape(vocabulary.decode(flat), shape[:-1])
+
+
+def teacher_forcing_ids(vocabulary, texts):
+    """Targets as strings -> `(decoder_inputs (B, T), labels (B, T))`: `<s>`+y and y+`</s>`."""
+    ragged = vocabulary.encode(texts)  # (B, None)
+    batch = ragged.nrows()
+    start = tf.RaggedTensor.from_tensor(tf.fill([batch, 1], constants.START_ID))
+    end = tf.RaggedTensor.from_tensor(tf.fill([batch, 1], constants.END_ID))
+    decoder_inputs = tf.concat([start, ragged], axis=1).to_tensor(constants.PAD_ID)
+    labels = tf.concat([ragged, end], axis=1).to_tensor(constants.PAD_ID)
+    return decoder_inputs, labels
+
+
+__all__ = ["OVERLONG_POLICIES", "check_overlong_policy", "ids_to_strings", "strings_to_ids",
+           "teacher_forcing_ids"]

@@ -1,0 +1,204 @@
+"""Exported encoder-decoders: strings in, the in-memory model's outputs out, TensorFlow alone."""
+
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from seqmodels.decoding import BeamSearch, Greedy
+from seqmodels.export import export_saved_model, read_metadata
+from tests.seqmodels.export.conftest import QUERIES
+
+SIGNATURES = ["decode_step", "encode", "greedy", "nbest", "score", "serving_default"]
+
+
+def in_memory(model, letters, phones, words, strategy):
+    """Eager decoding of `words` with the model object: `(strings, log_probs)`."""
+    ids = letters.encode(words).to_tensor()
+    result = model.generate({"inputs": ids, "inputs_mask": ids != 0}, strategy,
+                            max_length=2 * ids.shape[1] + 10)
+    return phones.decode_python(np.asarray(result["tokens"])[:, 0]), \
+        np.asarray(result["log_probs"])[:, 0]
+
+
+def strings(tensor):
+    return [s.decode() for s in np.asarray(tensor).ravel().tolist()]
+
+
+def test_loaded_signatures_equal_the_in_memory_model(g2p):
+    model, letters, phones, path = g2p
+    loaded = tf.saved_model.load(str(path))
+    assert sorted(loaded.signatures) == SIGNATURES
+    for name, strategy in (("serving_default", BeamSearch(4, n_best=1)), ("greedy", Greedy())):
+        out = loaded.signatures[name](inputs=tf.constant(QUERIES))
+        expected, log_probs = in_memory(model, letters, phones, QUERIES, strategy)
+        assert strings(out["outputs"]) == expected
+        np.testing.assert_allclose(out["scores"].numpy(), log_probs, rtol=1e-5, atol=1e-5)
+    assert len({s for s in expected}) > 1  # outputs depend on the input
+
+
+def test_score_signature_gives_the_decoded_outputs_their_scores(g2p):
+    _, _, _, path = g2p
+    loaded = tf.saved_model.load(str(path))
+    decoded = loaded.signatures["serving_default"](inputs=tf.constant(QUERIES))
+    scored = loaded.signatures["score"](inputs=tf.constant(QUERIES), outputs=decoded["outputs"])
+    np.testing.assert_allclose(scored["scores"].numpy(), decoded["scores"].numpy(), atol=1e-4)
+    other = loaded.signatures["score"](inputs=tf.constant(["cat"]), outputs=tf.constant(["T IY"]))
+    assert other["scores"].numpy()[0] < 0.0
+
+
+def test_nbest_is_best_first_and_its_first_is_the_default_output(g2p):
+    _, _, _, path = g2p
+    loaded = tf.saved_model.load(str(path))
+    nbest = loaded.signatures["nbest"](inputs=tf.constant(QUERIES))
+    default = loaded.signatures["serving_default"](inputs=tf.constant(QUERIES))
+    assert nbest["outputs"].shape == (len(QUERIES), 4)
+    assert strings(nbest["outputs"][:, 0]) == strings(default["outputs"])
+    for row in nbest["outputs"].numpy():
+        assert len(set(row.tolist())) == 4  # distinct hypotheses
+
+
+def test_streaming_with_encode_and_decode_step_reproduces_greedy(g2p):
+    _, _, phones, path = g2p
+    loaded = tf.saved_model.load(str(path))
+    words = tf.constant(["hello", "cat", "dog"])
+    state = loaded.signatures["encode"](inputs=words)
+    tokens, produced = tf.fill([3], 2), []
+    for _ in range(12):
+        step = loaded.signatures["decode_step"](tokens=tokens, **state)
+        logits = step.pop("logits").numpy()
+        logits[:, :3] = -np.inf  # pad, OOV and <s> are never emitted (as in decoding)
+        attention = step.pop("attention").numpy()
+        np.testing.assert_allclose(attention.sum(-1), 1.0, atol=1e-5)
+        tokens = tf.constant(logits.argmax(-1), tf.int32)
+        produced.append(tokens.numpy())
+        state = step
+    produced = np.stack(produced, 1)  # (3, 12)
+    streamed = phones.decode_python(
+        [row[: list(row).index(3) + 1] if 3 in row else row for row in produced.tolist()])
+    greedy = loaded.signatures["greedy"](inputs=words)
+    assert strings(greedy["outputs"]) == streamed
+
+
+def test_unknown_symbols_empty_and_overlong_inputs(g2p):
+    model, letters, phones, path = g2p
+    loaded = tf.saved_model.load(str(path))
+    out = loaded.signatures["serving_default"](inputs=tf.constant(["", "@@@", "catcatcatcat"]))
+    assert strings(out["outputs"])[0] == "" and out["scores"].numpy()[0] == 0.0
+    assert np.isfinite(out["scores"].numpy()).all()
+    # truncate policy (max_input_length=8): the long word reads as its first 8 letters
+    cut = loaded.signatures["serving_default"](inputs=tf.constant(["catcatca"]))
+    assert strings(out["outputs"])[2] == strings(cut["outputs"])[0]
+    empty = loaded.signatures["score"](inputs=tf.constant([""]), outputs=tf.constant([""]))
+    assert empty["scores"].numpy()[0] == 0.0
+
+
+def test_overlong_error_policy_names_the_limit(g2p, tmp_path):
+    model, letters, phones, _ = g2p
+    path = export_saved_model(model, tmp_path / "g2p", source_vocabulary=letters,
+                              target_vocabulary=phones, max_input_length=4, overlong="error")
+    loaded = tf.saved_model.load(str(path))
+    assert strings(loaded.signatures["greedy"](inputs=tf.constant(["cat"]))["outputs"])
+    with pytest.raises(tf.errors.InvalidArgumentError, match="max_input_length=4"):
+        loaded.signatures["greedy"](inputs=tf.constant(["cat", "hello"]))
+
+
+def test_malformed_calls_fail_with_a_clear_error(g2p):
+    _, _, _, path = g2p
+    loaded = tf.saved_model.load(str(path))
+    fn = loaded.signatures["serving_default"]
+    with pytest.raises(TypeError, match="inputs"):
+        fn(words=tf.constant(["cat"]))
+    with pytest.raises(tf.errors.InvalidArgumentError, match="expected to be a string tensor"):
+        fn(inputs=tf.constant([1, 2]))
+
+
+def test_tf_data_map_equals_calling_the_signature(g2p):
+    _, _, _, path = g2p
+    loaded = tf.saved_model.load(str(path))  # keep it alive: the signature reads its variables
+    fn = loaded.signatures["serving_default"]
+    words = QUERIES * 3
+    mapped = tf.data.Dataset.from_tensor_slices(words).batch(4).map(
+        lambda w: fn(inputs=w)["outputs"], num_parallel_calls=2, deterministic=True)
+    assert [s for batch in mapped for s in strings(batch)] == strings(
+        fn(inputs=tf.constant(words))["outputs"])
+
+
+def test_loads_in_a_process_without_keras_or_seqmodels(g2p):
+    model, letters, phones, path = g2p
+    code = (
+        "import json, sys\n"
+        "for name in ('keras', 'seqmodels', 'pipelines', 'tensorflow_datasets'):\n"
+        "    sys.modules[name] = None\n"
+        "import tensorflow as tf\n"
+        f"fn = tf.saved_model.load({str(path)!r}).signatures['serving_default']\n"
+        f"out = fn(inputs=tf.constant({QUERIES!r}))\n"
+        "print(json.dumps([s.decode() for s in out['outputs'].numpy().tolist()]))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=300, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+    assert result.returncode == 0, result.stderr[-2000:]
+    expected, _ = in_memory(model, letters, phones, QUERIES, BeamSearch(4, n_best=1))
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == expected
+
+
+def _saved_model_cli():
+    found = pathlib.Path(sys.executable).with_name("saved_model_cli")
+    return str(found) if found.exists() else shutil.which("saved_model_cli")
+
+
+def test_saved_model_cli_lists_the_signatures_and_runs_the_default(g2p):
+    model, letters, phones, path = g2p
+    cli = _saved_model_cli()
+    assert cli, "saved_model_cli is installed with tensorflow"
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    shown = subprocess.run([cli, "show", "--dir", str(path), "--all"], capture_output=True,
+                           text=True, timeout=300, env=env)
+    assert shown.returncode == 0, shown.stderr[-2000:]
+    for name in SIGNATURES:
+        assert f"signature_def['{name}']" in shown.stdout
+    run = subprocess.run(
+        [cli, "run", "--dir", str(path), "--tag_set", "serve", "--signature_def",
+         "serving_default", "--input_exprs", "inputs=['hello','cat']"],
+        capture_output=True, text=True, timeout=300, env=env)
+    assert run.returncode == 0, run.stderr[-2000:]
+    expected, _ = in_memory(model, letters, phones, ["hello", "cat"], BeamSearch(4, n_best=1))
+    for pron in expected:
+        assert repr(pron.encode()) in run.stdout
+
+
+def test_metadata_describes_model_vocabularies_data_and_versions(g2p):
+    model, letters, phones, path = g2p
+    meta = read_metadata(path)
+    assert meta["version"] == 1 and path.name == "1"
+    assert meta["model_class"] == "EncoderDecoder"
+    assert meta["model_config"]["units"] == model.units
+    assert meta["vocabularies"]["source_vocabulary"] == {"level": "char",
+                                                         "tokens": letters.tokens}
+    assert meta["vocabularies"]["target_vocabulary"]["tokens"] == phones.tokens
+    assert meta["signatures"] == SIGNATURES
+    assert meta["serving"]["beam_width"] == 4 and meta["serving"]["max_input_length"] == 8
+    assert meta["data"] == {"words": ["cat", "dog", "hello", "world", "tea", "code"]}
+    assert meta["metrics"] == {"wer": 1.0}
+    assert meta["versions"]["tensorflow"] == tf.__version__
+
+
+def test_bad_exports_are_refused_before_writing(g2p, tmp_path):
+    model, letters, phones, _ = g2p
+    with pytest.raises(ValueError, match="target_vocabulary"):
+        export_saved_model(model, tmp_path / "m", source_vocabulary=letters)
+    with pytest.raises(ValueError, match="has 15 ids but the model was built for 17"):
+        export_saved_model(model, tmp_path / "m", source_vocabulary=letters,
+                           target_vocabulary=letters)
+    with pytest.raises(ValueError, match="overlong"):
+        export_saved_model(model, tmp_path / "m", source_vocabulary=letters,
+                           target_vocabulary=phones, overlong="skip")
+    with pytest.raises(TypeError, match="Received: str"):
+        export_saved_model("model", tmp_path / "m")
+    assert not (tmp_path / "m").exists() or not any((tmp_path / "m").iterdir())

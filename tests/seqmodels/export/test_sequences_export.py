@@ -1,0 +1,84 @@
+"""Exported classifiers, taggers and regressors: padded values + lengths (or strings) in."""
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from pipelines import Vocabulary
+from seqmodels.export import export_saved_model
+from seqmodels.models import AlignedManyToMany, ManyToOne
+from tests.seqmodels.models.helpers import feature_batch
+
+
+def masked(model, batch):
+    return np.asarray(model(batch))
+
+
+def test_classifier_takes_padded_values_and_lengths(rng, tmp_path):
+    keras.utils.set_random_seed(0)
+    model = ManyToOne(3, cell="gru", units=8, pooling="mean", bidirectional=True)
+    batch = feature_batch(rng)
+    expected = keras.ops.softmax(masked(model, batch)).numpy()
+    path = export_saved_model(model, tmp_path / "clf", class_names=["a", "b", "c"])
+    fn = tf.saved_model.load(str(path)).signatures["serving_default"]
+    lengths = batch["inputs_mask"].sum(1).astype("int32")
+    out = fn(inputs=tf.constant(batch["inputs"]), lengths=tf.constant(lengths))
+    np.testing.assert_allclose(out["probabilities"].numpy(), expected, atol=1e-5)
+    labels = expected.argmax(-1)
+    assert out["labels"].numpy().tolist() == labels.tolist()
+    assert [c.decode() for c in out["classes"].numpy()] == [["a", "b", "c"][i] for i in labels]
+
+
+def test_lengths_outside_the_padded_width_are_refused(rng, tmp_path):
+    model = ManyToOne(2, units=4)
+    model(feature_batch(rng))
+    loaded = tf.saved_model.load(str(export_saved_model(model, tmp_path / "m")))
+    fn = loaded.signatures["serving_default"]
+    x = tf.zeros((2, 5, 3))
+    with pytest.raises(tf.errors.InvalidArgumentError, match="lengths <= the time dimension"):
+        fn(inputs=x, lengths=tf.constant([5, 6]))
+    with pytest.raises(tf.errors.InvalidArgumentError, match="lengths >= 0"):
+        fn(inputs=x, lengths=tf.constant([-1, 2]))
+    with pytest.raises(tf.errors.InvalidArgumentError):  # wrong feature count: TF names shapes
+        fn(inputs=tf.zeros((2, 5, 4)), lengths=tf.constant([5, 5]))
+
+
+def test_forecaster_maps_raw_values_to_raw_forecasts(rng, tmp_path):
+    keras.utils.set_random_seed(1)
+    model = ManyToOne(1, task="regression", cell="gru", units=4)
+    raw = rng.normal(50.0, 20.0, size=(3, 6, 1)).astype("float32")
+    mean, scale = np.array([50.0]), np.array([20.0])
+    expected = masked(model, {"inputs": (raw - 50.0) / 20.0}) * 20.0 + 50.0
+    path = export_saved_model(model, tmp_path / "f", input_scaling=(mean, scale),
+                              output_scaling=(mean, scale))
+    fn = tf.saved_model.load(str(path)).signatures["serving_default"]
+    out = fn(inputs=tf.constant(raw), lengths=tf.constant([6, 6, 6]))
+    np.testing.assert_allclose(out["values"].numpy(), expected, rtol=1e-5, atol=1e-4)
+
+
+def test_text_tagger_returns_one_tag_per_word(tmp_path):
+    keras.utils.set_random_seed(2)
+    words = Vocabulary.from_corpus(["the cat sat", "a dog ran"], level="word")
+    tags = ["DET", "NOUN", "VERB"]
+    model = AlignedManyToMany(3, vocabulary_size=words.size, units=8, bidirectional=True)
+    sentences = ["the cat sat", "a dog", "the unknownword"]
+    ids = words.encode(sentences).to_tensor()
+    expected = masked(model, {"inputs": ids, "inputs_mask": ids != 0}).argmax(-1)
+    path = export_saved_model(model, tmp_path / "tagger", vocabulary=words, class_names=tags)
+    fn = tf.saved_model.load(str(path)).signatures["serving_default"]
+    out = fn(inputs=tf.constant(sentences))
+    lengths = [3, 2, 2]
+    for row, n in enumerate(lengths):
+        assert out["labels"].numpy()[row, :n].tolist() == expected[row, :n].tolist()
+        assert (out["labels"].numpy()[row, n:] == -1).all()
+        assert out["classes"].numpy()[row].decode().split() == [tags[i] for i in expected[row, :n]]
+
+
+def test_token_model_without_vocabulary_is_refused(tmp_path):
+    model = AlignedManyToMany(3, vocabulary_size=10, units=4)
+    model({"inputs": np.array([[4, 5]])})
+    with pytest.raises(ValueError, match="pass the `vocabulary`"):
+        export_saved_model(model, tmp_path / "t")
+    with pytest.raises(ValueError, match="takes .*Received unknown options: \\['beam_width'\\]"):
+        export_saved_model(model, tmp_path / "t", beam_width=3)
