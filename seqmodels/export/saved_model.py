@@ -68,7 +68,7 @@ def _metadata(model, endpoints, functions, options, data, metrics):
         "metrics": metrics or {},
         "versions": {"seqmodels": __version__, "tensorflow": tf.__version__,
                      "keras": keras.__version__, "python": platform.python_version()},
-        "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
     }
 
 

@@ -1,13 +1,14 @@
 """Serving signatures of an `EncoderDecoder`: strings in, decoded strings out.
 
-| signature         | inputs                                   | outputs                                        |
-|-------------------|------------------------------------------|------------------------------------------------|
-| `serving_default` | `inputs` string `(B,)`                   | `outputs` string `(B,)`, `scores` float `(B,)` |
-| `greedy`          | `inputs` string `(B,)`                   | `outputs`, `scores` (greedy decoding)          |
-| `nbest`           | `inputs` string `(B,)`                   | `outputs` string `(B, k)`, `scores` `(B, k)`   |
-| `score`           | `inputs`, `outputs` string `(B,)`        | `scores` float `(B,)`                          |
-| `encode`          | `inputs` string `(B,)`                   | the decoder's state tensors (below)            |
-| `decode_step`     | `tokens` int32 `(B,)` + state tensors    | `logits (B, V)`, `attention (B, S)`, new state |
+Signatures (B = batch, any size; k = n_best):
+
+    serving_default  inputs string (B,)                -> outputs string (B,), scores (B,)
+    greedy           inputs string (B,)                -> outputs, scores (greedy decoding)
+    nbest            inputs string (B,)                -> outputs string (B, k), scores (B, k)
+    score            inputs, outputs string (B,)       -> scores (B,)
+    encode           inputs string (B,)                -> the decoder state tensors (below)
+    decode_step      tokens int32 (B,) + state tensors -> logits (B, V), attention (B, S),
+                                                          and the new state tensors
 
 `scores` are always the plain log-probability `log P(output + </s> | input)`
 of the returned output (the `score` signature computes the same number for

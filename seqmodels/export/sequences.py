@@ -9,12 +9,15 @@ Float sequences travel as padded values plus lengths:
 Token models exported with a vocabulary take `inputs` tf.string `(B,)`
 (characters or whitespace-separated words, as the vocabulary splits them).
 
-| model / task                  | outputs                                                     |
-|-------------------------------|-------------------------------------------------------------|
-| ManyToOne classification      | `probabilities (B, C)`, `labels` int64 `(B,)` [, `classes` string `(B,)`] |
-| ManyToOne regression          | `values (B, O)`                                             |
-| AlignedManyToMany classification | `probabilities (B, T, C)`, `labels` int64 `(B, T)` (-1 on padding) [, `classes` string `(B,)`: the tags joined by spaces] |
-| AlignedManyToMany regression  | `values (B, T, O)` (0 on padding)                           |
+Outputs:
+
+    ManyToOne classification          probabilities (B, C), labels int64 (B,)
+    ManyToOne regression              values (B, O)
+    AlignedManyToMany classification  probabilities (B, T, C), labels int64 (B, T), -1 on padding
+    AlignedManyToMany regression      values (B, T, O), 0 on padding
+
+With `class_names`, classifiers add `classes` string (B,): the class name,
+or for a tagger the tags of the real steps joined by spaces.
 
 A forecaster is a `ManyToOne` regressor exported with `input_scaling` /
 `output_scaling` (the `(mean, scale)` of a fitted `StandardScaler`): raw

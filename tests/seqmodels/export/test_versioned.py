@@ -72,8 +72,8 @@ def test_a_process_killed_during_export_leaves_earlier_versions_intact(tmp_path)
     base = tmp_path / "model"
     write_version(base, fake_saved_model, {"run": "kept"})
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
-    child = subprocess.Popen([sys.executable, "-c", KILLED_EXPORT.format(root=root, base=str(base))],
-                             stdout=subprocess.PIPE, text=True)
+    script = KILLED_EXPORT.format(root=root, base=str(base))
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
     try:
         assert child.stdout.readline().strip() == "written"
         partials = list(base.glob(PARTIAL_PREFIX + "*"))
