@@ -10,7 +10,8 @@ tokens are unseen words, so the suffixes carry most of the tag; word
 dropout (the word slot hidden with probability 0.25 in training) teaches
 the model to use them.
 `AlignedManyToMany`, bidirectional, padded steps weighted 0. The last epoch's
-model is scored on the test split. Floor: most-frequent tag 89.4%.
+model is scored on the test split; also reported, the ensemble of the seeds
+(mean of their tag probabilities). Floor: most-frequent tag 89.4%.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ from pipelines import pad_to_batch_max  # noqa: E402
 from pipelines.datasets import load  # noqa: E402
 from seqmodels.models import AlignedManyToMany  # noqa: E402
 
-SLOTS = ("word", "suffix1", "suffix2", "suffix3", "suffix4", "prefix2", "shape")
+SLOTS = ("word", "suffix1", "suffix2", "suffix3", "suffix4", "suffix5", "prefix2", "prefix3",
+         "shape")
 
 
 def shape_of(token):
@@ -48,7 +50,8 @@ def shape_of(token):
 
 def symbols(token):
     word = token.lower()
-    return [word, word[-1:], word[-2:], word[-3:], word[-4:], word[:2], shape_of(token)]
+    return [word, word[-1:], word[-2:], word[-3:], word[-4:], word[-5:], word[:2], word[:3],
+            shape_of(token)]
 
 
 def read(split):
@@ -108,15 +111,14 @@ def dataset(sentences, table, tags, batch_size, seed=None, drop_words=0.0):
     return ds.apply(pad_to_batch_max(batch_size)).prefetch(tf.data.AUTOTUNE)
 
 
-def accuracy(model, sentences, table, tags, batch_size=128):
-    """Exact token accuracy over real tokens (padding never counts)."""
-    correct = total = 0
+def tag_probabilities(model, sentences, table, tags, batch_size=128):
+    """`(probabilities (N, C), gold (N,))` over the real tokens of `sentences`, in order."""
+    probs, gold = [], []
     for x, y, weight in dataset(sentences, table, tags, batch_size):
-        predicted = np.argmax(model.predict_on_batch(x), axis=-1)
         real = weight.numpy() > 0
-        correct += int(np.sum((predicted == y.numpy()) & real))
-        total += int(real.sum())
-    return correct / total
+        probs.append(keras.ops.softmax(model.predict_on_batch(x)).numpy()[real])
+        gold.append(y.numpy()[real])
+    return np.concatenate(probs), np.concatenate(gold)
 
 
 def run(seed, data, args):
@@ -136,9 +138,10 @@ def run(seed, data, args):
     history = model.fit(dataset(train, table, tags, args.batch_size, seed, args.word_dropout),
                         validation_data=dataset(valid, table, tags, 128),
                         epochs=args.epochs, verbose=2)
-    return {"seed": seed, "test_accuracy": accuracy(model, test, table, tags),
+    probs, gold = tag_probabilities(model, test, table, tags)
+    return {"seed": seed, "test_accuracy": float(np.mean(probs.argmax(-1) == gold)),
             "validation_accuracy": float(history.history["val_accuracy"][-1]),
-            "seconds": time.perf_counter() - start}
+            "seconds": time.perf_counter() - start}, probs, gold
 
 
 def main(argv=None):
@@ -156,15 +159,20 @@ def main(argv=None):
     parser.add_argument("--name", default="turkish_pos")
     args = parser.parse_args(argv)
     data = tuple(read(s) for s in ("train", "validation", "test"))
-    runs = []
+    runs, probabilities = [], []
     for seed in args.seeds:
-        runs.append(run(seed, data, args))
+        row, probs, gold = run(seed, data, args)
+        runs.append(row)
+        probabilities.append(probs)
         print(runs[-1], flush=True)
     acc = np.array([r["test_accuracy"] for r in runs])
+    ensemble = float(np.mean(np.mean(probabilities, axis=0).argmax(-1) == gold))
     result = {"command": "benchmarks/quality/turkish_pos.py " + " ".join(argv or sys.argv[1:]),
               "args": vars(args), "runs": runs, "mean": float(acc.mean()),
-              "std": float(acc.std()), "test_tokens_floor": 0.894}
-    print(f"UPOS test accuracy {result['mean']:.4f} +- {result['std']:.4f}")
+              "std": float(acc.std()), "ensemble_accuracy": ensemble,
+              "test_tokens_floor": 0.894}
+    print(f"UPOS test accuracy {result['mean']:.4f} +- {result['std']:.4f}; "
+          f"ensemble of the seeds {ensemble:.4f}")
     print(save_result(args.name, result))
 
 
