@@ -41,11 +41,18 @@ def strings_to_ids(vocabulary, texts, *, max_length=None, overlong="truncate"):
                         "(the export's overlong='error' policy); shorten it or re-export "
                         "with overlong='truncate'.")
         ragged = ragged[:, :max_length]
-    lengths = tf.cast(ragged.row_lengths(), tf.int32)  # (B,)
-    width = tf.maximum(tf.reduce_max(tf.concat([lengths, [0]], 0)), 1)
-    shape = tf.stack([ragged.nrows(), tf.cast(width, tf.int64)])
-    ids = ragged.to_tensor(constants.PAD_ID, shape=shape)  # (B, S)
-    return ids, tf.not_equal(ids, constants.PAD_ID), lengths
+    ids = _dense(ragged)  # (B, S)
+    return ids, tf.not_equal(ids, constants.PAD_ID), tf.cast(ragged.row_lengths(), tf.int32)
+
+
+def _dense(ragged):
+    """Ragged ids `(B, None)` -> dense `(B, max(1, longest))`, PAD-filled.
+
+    At least one column, so a batch of empty strings (or no strings at all)
+    still runs through the recurrent layers."""
+    longest = tf.reduce_max(tf.concat([ragged.row_lengths(), [0]], 0))
+    shape = tf.stack([ragged.nrows(), tf.maximum(longest, 1)])
+    return ragged.to_tensor(constants.PAD_ID, shape=shape)
 
 
 def ids_to_strings(vocabulary, ids):
@@ -64,9 +71,7 @@ def teacher_forcing_ids(vocabulary, texts):
     batch = ragged.nrows()
     start = tf.RaggedTensor.from_tensor(tf.fill([batch, 1], constants.START_ID))
     end = tf.RaggedTensor.from_tensor(tf.fill([batch, 1], constants.END_ID))
-    decoder_inputs = tf.concat([start, ragged], axis=1).to_tensor(constants.PAD_ID)
-    labels = tf.concat([ragged, end], axis=1).to_tensor(constants.PAD_ID)
-    return decoder_inputs, labels
+    return _dense(tf.concat([start, ragged], axis=1)), _dense(tf.concat([ragged, end], axis=1))
 
 
 __all__ = ["OVERLONG_POLICIES", "check_overlong_policy", "ids_to_strings", "strings_to_ids",

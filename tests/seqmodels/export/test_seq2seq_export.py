@@ -202,3 +202,13 @@ def test_bad_exports_are_refused_before_writing(g2p, tmp_path):
     with pytest.raises(TypeError, match="Received: str"):
         export_saved_model("model", tmp_path / "m")
     assert not (tmp_path / "m").exists() or not any((tmp_path / "m").iterdir())
+
+
+def test_an_empty_batch_returns_empty_outputs(g2p):
+    _, _, _, path = g2p
+    loaded = tf.saved_model.load(str(path))
+    none = tf.constant([], tf.string)
+    for name in ("serving_default", "greedy"):
+        assert loaded.signatures[name](inputs=none)["outputs"].shape == (0,)
+    assert loaded.signatures["nbest"](inputs=none)["scores"].shape == (0, 4)
+    assert loaded.signatures["score"](inputs=none, outputs=none)["scores"].shape == (0,)
