@@ -91,7 +91,8 @@ def decode(step_fn, state, strategy, *, max_length, min_length=0,
                              min_length, end_id)
         parents, chosen, sums = strategy.select(log_probs, sums, lengths, finished)
         parents, chosen = ops.cast(parents, "int32"), ops.cast(chosen, "int32")
-        state = _gather_rows(state, ops.reshape(offsets + parents, (-1,)))
+        if width > 1:  # one hypothesis per input: its parent is itself, nothing to reorder
+            state = _gather_rows(state, ops.reshape(offsets + parents, (-1,)))
         tokens, lengths, finished = (_reorder(t, parents) for t in (tokens, lengths, finished))
         tokens = _write(tokens, chosen, step)
         lengths = lengths + ops.cast(ops.logical_not(finished), "int32")
