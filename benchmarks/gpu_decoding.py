@@ -32,14 +32,12 @@ WIDTH = 34  # longest CMUdict test word is shorter; one padded width = one compi
 def prepare(keras_file, out_dir):
     """Copies the weights and writes the vocabularies and test words as JSON."""
     sys.path.insert(0, str(ROOT))
-    from benchmarks.quality.g2p import read_split
-    from pipelines import Vocabulary
+    from seqmodels.g2p import read_split, vocabularies
 
     out = pathlib.Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     train, test = read_split("train"), read_split("test")
-    letters = Vocabulary.from_corpus([w for w, _ in train], level="char")
-    phones = Vocabulary.from_corpus([p for _, ps in train for p in ps], level="word")
+    letters, phones = vocabularies(train)
     shutil.copy(keras_file, out / "g2p.keras")
     (out / "data.json").write_text(json.dumps({
         "letters": letters.tokens, "phones": phones.tokens,

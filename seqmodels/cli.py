@@ -3,7 +3,8 @@ so `seqmodels --help` answers at once.
 
     seqmodels datasets list
     seqmodels datasets build NAME [--data-dir DIR] [--manual-dir DIR]
-    seqmodels demo [--epochs N] [--seed S] [--data-dir DIR]
+    seqmodels demo [--minutes M] [--seed S] [--data-dir DIR] [--export-dir DIR]
+    seqmodels demo --task vowels [--epochs N] [--seed S] [--data-dir DIR]
 """
 
 from __future__ import annotations
@@ -43,9 +44,14 @@ def _datasets_build(args) -> int:
 
 
 def _demo(args) -> int:
-    from seqmodels import demo
+    if args.task == "vowels":
+        from seqmodels import demo
 
-    return demo.main(epochs=args.epochs, seed=args.seed, data_dir=args.data_dir)
+        return demo.main(epochs=args.epochs, seed=args.seed, data_dir=args.data_dir)
+    from seqmodels import g2p
+
+    return g2p.main(minutes=args.minutes, seed=args.seed, data_dir=args.data_dir,
+                    export_dir=args.export_dir)
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -64,8 +70,13 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--manual-dir", default=None, help="folder holding the source files")
     build.set_defaults(func=_datasets_build)
 
-    demo = commands.add_parser("demo", help="train and evaluate on JapaneseVowels")
-    demo.add_argument("--epochs", type=int, default=60)
+    demo = commands.add_parser(
+        "demo", help="the main job: CMUdict G2P trained, scored, exported and served")
+    demo.add_argument("--task", choices=["g2p", "vowels"], default="g2p",
+                      help="g2p (the main job) or vowels (a small JapaneseVowels classifier)")
+    demo.add_argument("--minutes", type=float, default=6.0, help="g2p training budget")
+    demo.add_argument("--export-dir", default="saved_models/g2p", help="g2p export target")
+    demo.add_argument("--epochs", type=int, default=60, help="vowels epochs")
     demo.add_argument("--seed", type=int, default=0)
     demo.add_argument("--data-dir", default=None)
     demo.set_defaults(func=_demo)

@@ -1,4 +1,4 @@
-"""Shared by the quality benchmarks: seeding, a wall-clock budget, result files."""
+"""Shared by the quality benchmarks: seeding and result files."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import json
 import os
 import pathlib
 import platform
-import time
 
 import keras
 
@@ -15,19 +14,6 @@ RESULTS = pathlib.Path(__file__).resolve().parents[1] / "results" / "quality"
 
 def seed_everything(seed: int) -> None:
     keras.utils.set_random_seed(seed)
-
-
-class TimeBudget(keras.callbacks.Callback):
-    """Stops `fit()` after the epoch during which `minutes` of wall clock have passed."""
-
-    def __init__(self, minutes: float):
-        super().__init__()
-        self.minutes = minutes
-        self.start = time.perf_counter()
-
-    def on_epoch_end(self, epoch, logs=None):
-        if time.perf_counter() - self.start > 60 * self.minutes:
-            self.model.stop_training = True
 
 
 def save_result(name: str, result: dict) -> pathlib.Path:

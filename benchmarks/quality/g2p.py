@@ -16,63 +16,16 @@ import argparse
 import sys
 import time
 
-import tensorflow as tf
-
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[2]))
 
 import keras  # noqa: E402
 
-from benchmarks.quality.common import TimeBudget, save_result, seed_everything  # noqa: E402
-from pipelines import Vocabulary, bucket_by_length, from_token_lists, teacher_forcing  # noqa: E402
-from pipelines.datasets import load  # noqa: E402
+from benchmarks.quality.common import save_result, seed_everything  # noqa: E402
 from seqmodels.decoding import BeamSearch, Greedy  # noqa: E402
 from seqmodels.export import export_saved_model  # noqa: E402
-from seqmodels.metrics import error_rates  # noqa: E402
+from seqmodels.g2p import evaluate, make_dataset, read_split, vocabularies  # noqa: E402
 from seqmodels.models import EncoderDecoder  # noqa: E402
-
-
-def read_split(split, data_dir=None, limit=None):
-    """[(word, [pronunciation, ...])] of one split."""
-    pairs = []
-    for example in load("cmudict_g2p", split, data_dir).as_numpy_iterator():
-        prons = [p.decode() for p in example["pronunciations"]]
-        pairs.append((example["word"].decode(), prons))
-        if limit and len(pairs) >= limit:
-            break
-    return pairs
-
-
-def make_dataset(pairs, letters, phones, batch_size, shuffle_seed=None):
-    words = [w for w, prons in pairs for _ in prons]
-    targets = [p for _, prons in pairs for p in prons]
-    ds = from_token_lists(letters.encode_python(words), phones.encode_python(targets),
-                          task="seq2seq").apply(teacher_forcing()).cache()
-    if shuffle_seed is not None:
-        ds = ds.shuffle(len(words), seed=shuffle_seed, reshuffle_each_iteration=True)
-    return ds.apply(bucket_by_length(batch_size)).prefetch(tf.data.AUTOTUNE)
-
-
-def decode_words(model, words, letters, phones, strategy, batch_size=512):
-    """Token-list outputs for `words`, decoded by `strategy` inside one tf.function."""
-
-    @tf.function(input_signature=[tf.TensorSpec([None, None], tf.int32)])
-    def run(ids):
-        return model.generate({"inputs": ids}, strategy, max_length=tf.shape(ids)[1] + 8)["tokens"]
-
-    outputs = []
-    for i in range(0, len(words), batch_size):
-        ids = letters.encode(words[i:i + batch_size]).to_tensor()
-        best = run(tf.cast(ids, tf.int32))[:, 0].numpy()  # (B, L)
-        outputs.extend(phones.decode_python(best))
-    return [o.split() for o in outputs]
-
-
-def evaluate(model, pairs, letters, phones, strategy):
-    start = time.perf_counter()
-    hyps = decode_words(model, [w for w, _ in pairs], letters, phones, strategy)
-    rates = error_rates(hyps, [[p.split() for p in prons] for _, prons in pairs])
-    rates["seconds"] = time.perf_counter() - start
-    return rates
+from seqmodels.training import TimeBudget  # noqa: E402
 
 
 def build_model(letters, phones, args):
@@ -106,8 +59,7 @@ def main(argv=None):
     seed_everything(args.seed)
     start = time.perf_counter()
     train, valid, test = (read_split(s, limit=args.limit) for s in ("train", "validation", "test"))
-    letters = Vocabulary.from_corpus([w for w, _ in train], level="char")
-    phones = Vocabulary.from_corpus([p for _, ps in train for p in ps], level="word")
+    letters, phones = vocabularies(train)
     if args.load:
         model = keras.saving.load_model(args.load, safe_mode=True)
         result = {"command": "benchmarks/quality/g2p.py " + " ".join(argv or sys.argv[1:]),

@@ -22,9 +22,8 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2]))
 import keras  # noqa: E402
 
 from benchmarks.quality.common import save_result, seed_everything  # noqa: E402
-from benchmarks.quality.g2p import evaluate, make_dataset, read_split  # noqa: E402
-from pipelines import Vocabulary  # noqa: E402
 from seqmodels.decoding import Greedy  # noqa: E402
+from seqmodels.g2p import evaluate, make_dataset, read_split, vocabularies  # noqa: E402
 from seqmodels.models import EncoderDecoder  # noqa: E402
 from seqmodels.training import ScheduledSampling  # noqa: E402
 
@@ -65,8 +64,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     train = read_split("train", limit=args.train_words)
     test = read_split("test")
-    letters = Vocabulary.from_corpus([w for w, _ in train], level="char")
-    phones = Vocabulary.from_corpus([p for _, ps in train for p in ps], level="word")
+    letters, phones = vocabularies(train)
     data = (train, test, letters, phones)
     result = {"command": "benchmarks/quality/scheduled_sampling.py " + " ".join(
         argv or sys.argv[1:]), "args": vars(args)}

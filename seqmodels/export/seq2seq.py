@@ -68,7 +68,7 @@ class Seq2SeqEndpoints:
         source_vocabulary, target_vocabulary: `pipelines.Vocabulary` (char or word).
         beam_width: int. Beam of `serving_default` and `nbest` (1 = greedy default).
         alpha: float. GNMT length penalty used to rank beams.
-        n_best: int. Outputs per input of `nbest` (<= beam_width).
+        n_best: int. Outputs per input of `nbest` (its beam widens to n_best if needed).
         max_input_length: int or None. Longest input, in source symbols.
         overlong: `"truncate"` or `"error"`, for inputs over `max_input_length`.
         max_output_length: int or None. Longest output (default `2 * S + 10`).

