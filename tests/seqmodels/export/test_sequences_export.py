@@ -8,7 +8,7 @@ import tensorflow as tf
 from pipelines import Vocabulary
 from seqmodels.export import export_saved_model
 from seqmodels.models import AlignedManyToMany, ManyToOne
-from tests.seqmodels.models.helpers import feature_batch
+from tests.seqmodels.models.helpers import feature_batch, reload
 
 
 def masked(model, batch):
@@ -82,3 +82,15 @@ def test_token_model_without_vocabulary_is_refused(tmp_path):
         export_saved_model(model, tmp_path / "t")
     with pytest.raises(ValueError, match="takes .*Received unknown options: \\['beam_width'\\]"):
         export_saved_model(model, tmp_path / "t", beam_width=3)
+
+
+def test_a_model_reloaded_from_keras_exports_the_same_function(rng, tmp_path):
+    keras.utils.set_random_seed(3)
+    model = ManyToOne(2, cell="lstm", units=4, pooling="last")
+    batch = feature_batch(rng)
+    expected = keras.ops.softmax(masked(model, batch)).numpy()
+    path = export_saved_model(reload(model), tmp_path / "m")  # the checkpoint -> the server
+    fn = tf.saved_model.load(str(path)).signatures["serving_default"]
+    out = fn(inputs=tf.constant(batch["inputs"]),
+             lengths=tf.constant(batch["inputs_mask"].sum(1).astype("int32")))
+    np.testing.assert_allclose(out["probabilities"].numpy(), expected, atol=1e-5)
