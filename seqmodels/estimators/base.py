@@ -89,6 +89,17 @@ class SequenceEstimator(BaseEstimator):
         self.history_ = {k: [float(v) for v in vs] for k, vs in history.history.items()}
         return self
 
+    def export(self, directory, **options):
+        """The fitted model as a SavedModel in `directory/<version>/` (see `seqmodels.export`).
+
+        Its `serving_default` takes padded `inputs` `(B, T, F)` + `lengths` `(B,)` and
+        returns what `predict` returns here (class names, or values in target units).
+        """
+        from seqmodels.export import export_saved_model
+
+        check_is_fitted(self, "model_")
+        return export_saved_model(self.model_, directory, **self._export_options(), **options)
+
     def _raw(self, X):
         """Model outputs `(n, num_outputs)` in the order of `X`."""
         arrays = self._sequences(X, fitting=False)

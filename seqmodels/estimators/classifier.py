@@ -37,6 +37,9 @@ class SequenceClassifier(ClassifierMixin, SequenceEstimator):
         loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
         return self._fit(arrays, encoded.astype(np.int32), len(self.classes_), loss)
 
+    def _export_options(self):
+        return {"class_names": [str(c) for c in self.classes_]}
+
     def predict_proba(self, X):
         """`(n, n_classes)` class probabilities, columns in the order of `classes_`."""
         logits = self._raw(X)

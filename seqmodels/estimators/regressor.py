@@ -35,6 +35,9 @@ class SequenceRegressor(RegressorMixin, SequenceEstimator):
         self.y_mean_, self.y_scale_ = y2.mean(axis=0), y2.std(axis=0) + 1e-8
         return self._fit(arrays, (y2 - self.y_mean_) / self.y_scale_, y2.shape[1], "mse")
 
+    def _export_options(self):
+        return {"output_scaling": (self.y_mean_, self.y_scale_)}
+
     def predict(self, X):
         values = self._raw(X) * self.y_scale_ + self.y_mean_
         return values[:, 0] if self.single_target_ else values

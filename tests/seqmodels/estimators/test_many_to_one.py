@@ -74,3 +74,22 @@ def test_bad_input_is_refused_before_training_and_names_the_item(rng):
     clf = SequenceClassifier(units=2, epochs=1, random_state=0).fit(X, y)
     with pytest.raises(ValueError, match=r"X\[0\] has 3 features per step.*fitted with 2"):
         clf.predict([np.zeros((4, 3))])
+
+
+def test_export_serves_what_predict_returns(rng, tmp_path):
+    import tensorflow as tf
+
+    X, y = sign_task(rng, 30)
+    clf = SequenceClassifier(units=4, epochs=2, random_state=0).fit(X, y)
+    reg = SequenceRegressor(units=4, epochs=2, random_state=0).fit(X, np.arange(30.0) * 5)
+    width = max(len(x) for x in X)
+    padded = np.zeros((len(X), width, 2), "float32")
+    for i, x in enumerate(X):
+        padded[i, : len(x)] = x
+    lengths = tf.constant([len(x) for x in X])
+    served = tf.saved_model.load(str(clf.export(tmp_path / "clf")))
+    out = served.signatures["serving_default"](inputs=tf.constant(padded), lengths=lengths)
+    assert [c.decode() for c in out["classes"].numpy()] == clf.predict(X).tolist()
+    served = tf.saved_model.load(str(reg.export(tmp_path / "reg")))
+    out = served.signatures["serving_default"](inputs=tf.constant(padded), lengths=lengths)
+    np.testing.assert_allclose(out["values"].numpy()[:, 0], reg.predict(X), rtol=1e-4)
