@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import softmax
 from sklearn.base import ClassifierMixin
 
 from seqmodels.estimators.base import SequenceEstimator
@@ -42,9 +43,7 @@ class SequenceClassifier(ClassifierMixin, SequenceEstimator):
 
     def predict_proba(self, X):
         """`(n, n_classes)` class probabilities, columns in the order of `classes_`."""
-        logits = self._raw(X)
-        exp = np.exp(logits - logits.max(axis=1, keepdims=True))
-        return exp / exp.sum(axis=1, keepdims=True)
+        return softmax(self._raw(X), axis=1)
 
     def predict(self, X):
         """`(n,)` labels of `classes_`."""

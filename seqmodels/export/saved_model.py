@@ -16,31 +16,32 @@ from seqmodels.export.sequences import SequenceEndpoints
 from seqmodels.export.versioned import write_version
 from seqmodels.models import AlignedManyToMany, EncoderDecoder, ManyToOne
 
-SEQ2SEQ_OPTIONS = ("beam_width", "alpha", "n_best", "max_output_length")
-SEQUENCE_OPTIONS = ("class_names", "vocabulary", "input_scaling", "output_scaling")
+TEXT_OPTIONS = ("max_input_length", "overlong")
+SEQ2SEQ_OPTIONS = ("source_vocabulary", "target_vocabulary", "beam_width", "alpha", "n_best",
+                   "max_output_length", *TEXT_OPTIONS)
+SEQUENCE_OPTIONS = ("class_names", "vocabulary", "input_scaling", "output_scaling",
+                    *TEXT_OPTIONS)
+
+
+def _check_options(model, options, allowed, required=()):
+    unknown, missing = set(options) - set(allowed), set(required) - set(options)
+    if unknown or missing:
+        needs = f"needs {sorted(required)} and " if required else ""
+        raise ValueError(
+            f"A {type(model).__name__} export {needs}takes {sorted(allowed)}. "
+            f"Received unknown options: {sorted(unknown)}; missing: {sorted(missing)}.")
 
 
 def _endpoints(model, options):
     """The endpoint builder for `model`'s kind, with only the options that kind takes."""
     if isinstance(model, EncoderDecoder):
-        unknown = set(options) - set(SEQ2SEQ_OPTIONS) - {"source_vocabulary",
-                                                         "target_vocabulary",
-                                                         "max_input_length", "overlong"}
-        if unknown or "source_vocabulary" not in options or "target_vocabulary" not in options:
-            raise ValueError(
-                "An EncoderDecoder export needs `source_vocabulary` and `target_vocabulary` "
-                f"and takes {sorted(SEQ2SEQ_OPTIONS + ('max_input_length', 'overlong'))}. "
-                f"Received: {sorted(options)}.")
+        _check_options(model, options, SEQ2SEQ_OPTIONS,
+                       required=("source_vocabulary", "target_vocabulary"))
         options = dict(options)
         return Seq2SeqEndpoints(model, options.pop("source_vocabulary"),
                                 options.pop("target_vocabulary"), **options)
     if isinstance(model, (ManyToOne, AlignedManyToMany)):
-        unknown = set(options) - set(SEQUENCE_OPTIONS) - {"max_input_length", "overlong"}
-        if unknown:
-            raise ValueError(
-                f"A {type(model).__name__} export takes "
-                f"{sorted(SEQUENCE_OPTIONS + ('max_input_length', 'overlong'))}. "
-                f"Received unknown options: {sorted(unknown)}.")
+        _check_options(model, options, SEQUENCE_OPTIONS)
         return SequenceEndpoints(model, **options)
     raise TypeError(
         "Expected a built seqmodels EncoderDecoder, ManyToOne or AlignedManyToMany. "

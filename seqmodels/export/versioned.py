@@ -97,53 +97,56 @@ def write_version(
         FileExistsError: when an explicit `version` exists already.
     """
     base = pathlib.Path(base)
-    base.mkdir(parents=True, exist_ok=True)
-    remove_stale_partials(base)
     if version is not None and (not isinstance(version, int) or version < 1):
         raise ValueError(f"Expected `version` to be a positive integer. Received: {version!r}")
+    if version is not None and (base / str(version)).exists():
+        raise _exists(base / str(version))  # before any writing
+    base.mkdir(parents=True, exist_ok=True)
+    remove_stale_partials(base)
     partial = base / f"{PARTIAL_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:8]}"
     try:
         write(partial)
         chosen = version or (max(versions(base), default=0) + 1)
-        (partial / METADATA_FILE).write_text(
-            json.dumps({**metadata, "version": chosen}, indent=2, default=str) + "\n",
-            encoding="utf-8")
-        return _publish(partial, base, chosen, explicit=version is not None)
+        _write_metadata(partial, metadata, chosen)
+        return _publish(partial, base, metadata, chosen, explicit=version is not None)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
 
 
-def _publish(partial: pathlib.Path, base: pathlib.Path, version: int, *, explicit: bool):
-    """Atomic rename to the first free version (a concurrent export may take one first)."""
+def _exists(target: pathlib.Path) -> FileExistsError:
+    return FileExistsError(
+        f"Version {target.name} exists already at {os.fspath(target)!r}; versions are "
+        "never overwritten. Pass another version, or None for the next one.")
+
+
+def _write_metadata(directory: pathlib.Path, metadata: dict, version: int) -> None:
+    (directory / METADATA_FILE).write_text(
+        json.dumps({**metadata, "version": version}, indent=2, default=str) + "\n",
+        encoding="utf-8")
+
+
+def _publish(partial: pathlib.Path, base: pathlib.Path, metadata: dict, version: int, *,
+             explicit: bool):
+    """Renames `partial` to `base/<version>`: the atomic last step.
+
+    Without an explicit version, a number a concurrent export took first is skipped;
+    the metadata is rewritten inside `partial` first, so what appears is always complete.
+    """
     while True:
         target = base / str(version)
-        if target.exists():
-            if explicit:
-                raise FileExistsError(
-                    f"Version {version} exists already at {os.fspath(target)!r}; versions are "
-                    "never overwritten. Pass another version, or None for the next one.")
-            version += 1
-            continue
         try:
-            os.rename(partial, target)
+            if target.exists():
+                raise FileExistsError(target)
+            os.rename(partial, target)  # fails if a non-empty `target` appeared meanwhile
+            return target
         except OSError:
-            if target.exists() and not explicit:  # lost a race for this number
-                version += 1
-                continue
-            raise
-        if not explicit:
-            _rewrite_version(target, version)
-        return target
-
-
-def _rewrite_version(target: pathlib.Path, version: int) -> None:
-    """After a lost race the published number differs from the one in the metadata."""
-    path = target / METADATA_FILE
-    metadata = json.loads(path.read_text(encoding="utf-8"))
-    if metadata.get("version") != version:
-        metadata["version"] = version
-        path.write_text(json.dumps(metadata, indent=2, default=str) + "\n", encoding="utf-8")
+            if not target.exists():
+                raise
+            if explicit:
+                raise _exists(target) from None
+            version += 1
+            _write_metadata(partial, metadata, version)
 
 
 __all__ = ["METADATA_FILE", "latest_version", "read_metadata", "remove_stale_partials",
