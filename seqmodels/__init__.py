@@ -9,7 +9,7 @@ from seqmodels._version import __version__  # noqa: E402
 
 # Subpackages that import keras (and so TensorFlow, ~3 s) load on first use, which keeps
 # `seqmodels --help` fast.
-_LAZY = ("cells", "decoding", "export", "layers", "metrics", "models", "training")
+_LAZY = ("cells", "decoding", "diagnostics", "export", "layers", "metrics", "models", "training")
 
 
 def __getattr__(name):
@@ -21,6 +21,6 @@ def __getattr__(name):
 
 
 __all__ = [
-    "__version__", "cells", "constants", "decoding", "export", "layers", "metrics", "models",
-    "training",
+    "__version__", "cells", "constants", "decoding", "diagnostics", "export", "layers",
+    "metrics", "models", "training",
 ]

@@ -141,6 +141,8 @@ class Recurrent(keras.layers.Layer):
         self.states = None  # Bidirectional reads it; only stateful layers keep states
         self.supports_masking = True
         self._loop = None
+        # A `seqmodels.diagnostics` probe, set only while a diagnostic runs (never saved).
+        object.__setattr__(self, "state_probe", None)
         if not cell.is_linear_recurrence:
             self._loop = keras.layers.RNN(
                 _LoopCell(cell, projected=self._fused()), return_sequences=self.return_sequences,
@@ -190,6 +192,8 @@ class Recurrent(keras.layers.Layer):
     def call(self, sequences, initial_state=None, mask=None, training=False):
         _check_rank(sequences.shape)
         states = self._initial_states(sequences, initial_state)
+        if self.state_probe is not None:  # a diagnostic: the step loop, perturbable states
+            return self.state_probe.run(self, sequences, states, mask, training)
         self._draw_dropout_masks(sequences, states[0], training)
         if self.cell.is_linear_recurrence:
             projected = self.cell.project_inputs(sequences, training=training)  # (B, T, P)

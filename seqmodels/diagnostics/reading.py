@@ -1,0 +1,44 @@
+"""Inputs and masks as the diagnostics read them (explicit masks, never Keras's implicit ones)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from seqmodels import constants
+from seqmodels.models.inputs import MASK_SUFFIX
+
+
+def as_inputs(inputs) -> dict:
+    """A model's input dict; an array alone becomes `{"inputs": array}`."""
+    if isinstance(inputs, dict):
+        return dict(inputs)
+    return {"inputs": inputs}
+
+
+def sequence_mask(inputs: dict, name: str = "inputs") -> np.ndarray:
+    """`(B, T)` bool, True at real steps of `inputs[name]`.
+
+    The explicit `<name>_mask` when given; else, for token ids, `id != 0`;
+    else every step is real.
+    """
+    x = np.asarray(inputs[name])
+    if name + MASK_SUFFIX in inputs:
+        return np.asarray(inputs[name + MASK_SUFFIX]).astype(bool)
+    if np.issubdtype(x.dtype, np.integer):
+        ids = x if x.ndim == 2 else x[..., 0]
+        return ids != constants.PAD_ID
+    return np.ones(x.shape[:2], bool)
+
+
+def step_mask(inputs: dict, layer_path: str, shape) -> np.ndarray:
+    """The mask of the sequence a recurrent layer reads: decoder layers read `decoder_inputs`."""
+    name = "decoder_inputs" if layer_path.startswith("decoder") else "inputs"
+    mask = sequence_mask(inputs, name)
+    if mask.shape != tuple(shape):
+        raise ValueError(
+            f"Layer {layer_path!r} ran over shape {tuple(shape)}, but {name!r} has a mask of "
+            f"shape {mask.shape}.")
+    return mask
+
+
+__all__ = ["as_inputs", "sequence_mask", "step_mask"]
