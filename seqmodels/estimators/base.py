@@ -1,109 +1,212 @@
-"""What the many-to-one estimators share: hyperparameters, the pipeline, the fit loop.
+"""What every seqmodels estimator shares: hyperparameters, input reading, the fit loop.
 
 scikit-learn conventions (`doc/developers/develop.rst`): `__init__` stores the
-hyperparameters untouched; `fit` validates everything before any training and
-returns `self`; learned state ends in `_` (`model_`, `history_`,
-`n_features_in_`). Part of the layer that joins `pipelines` and `seqmodels`.
+hyperparameters untouched; `fit` validates everything (X, y and the
+hyperparameters) before any training and returns `self`; learned state ends
+in `_` (`model_`, `history_`, `vocabulary_`, `n_features_in_`). Part of the
+layer that joins `pipelines` and `seqmodels`.
 """
 
 from __future__ import annotations
+
+import contextlib
 
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
+from seqmodels.estimators import inputs
+
+STRATEGIES = (None, "none", "mirrored")
+
+
+def check_int(name, value, low):
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
+        raise ValueError(f"Expected `{name}` to be an integer >= {low}. Received: {value!r}.")
+
 
 class SequenceEstimator(BaseEstimator):
-    """Base of `SequenceClassifier` and `SequenceRegressor` (a `ManyToOne` model inside).
+    """Base of the estimators: a seqmodels Keras model trained by `fit()` inside.
 
     Args:
         cell: `"elman"`, `"gru"`, `"lstm"`, `"mingru"` or `"minlstm"`.
-        units, num_layers, bidirectional, pooling, dropout: the `ManyToOne`'s.
-        epochs, batch_size, learning_rate: the training loop's (Adam).
-        bucketing: bool. Batch by length (`bucket_by_length`) instead of padding
-            each batch to its longest sequence.
-        random_state: int or None. Seeds Keras, the shuffle and the weights.
+        units: int. Hidden units per direction.
+        num_layers: int. Stacked recurrent layers (the encoder's, for the transducer).
+        bidirectional: bool. Read each sequence both ways (the encoder, for the transducer).
+        dropout: float. Dropout inside the cells and before the output layer.
+        embedding_dim: int. Size of token embeddings (string / token inputs only).
+        epochs, batch_size, learning_rate: the training loop's (Adam, clipnorm 5).
+        bucketing: bool. Batch by length (`pipelines.bucket_by_length`) instead of
+            padding each batch to its longest sequence.
+        validation_split: float in [0, 1). Share of the sequences held out (at
+            random, seeded) to report `val_` metrics and drive early stopping.
+        early_stopping: int or None. Stop after this many epochs without
+            improvement of `val_loss` (`loss` without validation) and keep the
+            best weights (`keras.callbacks.EarlyStopping`).
+        strategy: None / `"none"` or `"mirrored"` (`tf.distribute.MirroredStrategy`
+            over the visible devices; the model is built in its scope).
+        random_state: int or None. Seeds Keras, the shuffle, the split and the weights.
         verbose: int. Keras's `fit` verbosity (1: a progress bar).
     """
 
-    _task = None
+    _task = None  # the pipelines task of the targets
 
-    def __init__(self, cell="gru", units=32, num_layers=1, bidirectional=True, pooling="mean",
-                 dropout=0.0, epochs=20, batch_size=32, learning_rate=3e-3, bucketing=True,
+    def __init__(self, cell="gru", units=32, num_layers=1, bidirectional=True, dropout=0.0,
+                 embedding_dim=32, epochs=20, batch_size=32, learning_rate=3e-3,
+                 bucketing=True, validation_split=0.0, early_stopping=None, strategy=None,
                  random_state=None, verbose=0):
         self.cell = cell
         self.units = units
         self.num_layers = num_layers
         self.bidirectional = bidirectional
-        self.pooling = pooling
         self.dropout = dropout
+        self.embedding_dim = embedding_dim
         self.epochs = epochs
         self.batch_size = batch_size
         self.learning_rate = learning_rate
         self.bucketing = bucketing
+        self.validation_split = validation_split
+        self.early_stopping = early_stopping
+        self.strategy = strategy
         self.random_state = random_state
         self.verbose = verbose
 
     # ------------------------------------------------------------------ #
-    def _sequences(self, X, *, fitting):
-        """Validated float sequences `(time_i, features)`; names the bad item."""
-        from pipelines.validation import validate_feature_sequences
+    # Checks and input reading (all before any training)
+    # ------------------------------------------------------------------ #
+    def _check_params(self):
+        from seqmodels.cells.registry import CELLS
 
-        arrays = validate_feature_sequences(X, name="X")
-        if not fitting:
+        if self.cell not in CELLS:
+            raise ValueError(f"Expected `cell` in {sorted(CELLS)}. Received: {self.cell!r}.")
+        for name in ("units", "num_layers", "embedding_dim", "epochs", "batch_size"):
+            check_int(name, getattr(self, name), 1)
+        if self.early_stopping is not None:
+            check_int("early_stopping", self.early_stopping, 1)
+        if not 0.0 <= float(self.validation_split) < 1.0:
+            raise ValueError("Expected `validation_split` in [0, 1). "
+                             f"Received: {self.validation_split!r}.")
+        if self.strategy not in STRATEGIES:
+            raise ValueError(f"Expected `strategy` in {STRATEGIES}. Received: {self.strategy!r}. "
+                             "(Multi-worker training is not supported by Keras 3.15's fit(): "
+                             "keras-team/keras#20585.)")
+
+    def _require_y(self, y):
+        if y is None:
+            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y "
+                             "is None.")
+
+    def _read_inputs(self, X, *, fitting):
+        """Encoded sequences: float `(time_i, F)` arrays or int32 id arrays `(time_i,)`."""
+        if fitting:
+            self.input_kind_ = inputs.kind_of(X)
+            self.vocabulary_ = None
+            if self.input_kind_ != inputs.FEATURES:
+                self.vocabulary_ = inputs.learn_vocabulary(X, self.input_kind_)
+        else:
             check_is_fitted(self, "model_")
+            kind = inputs.kind_of(X)
+            if kind != self.input_kind_:
+                raise ValueError(f"This estimator was fitted on {self.input_kind_} sequences; "
+                                 f"received {kind} sequences.")
+        if self.input_kind_ == inputs.FEATURES:
+            arrays = inputs.feature_arrays(X)
+            if fitting:
+                self.n_features_in_ = arrays[0].shape[1]
             for i, array in enumerate(arrays):
                 if array.shape[1] != self.n_features_in_:
                     raise ValueError(
                         f"X[{i}] has {array.shape[1]} features per step, but this estimator "
                         f"was fitted with {self.n_features_in_}.")
-        return arrays
+            return arrays
+        return inputs.token_ids(X, self.input_kind_, self.vocabulary_)
 
-    def _batches(self, arrays, y=None, *, shuffle=False):
+    def _model_inputs(self):
+        """`vocabulary_size` / `embedding_dim` of the Keras model for the input kind."""
+        if self.vocabulary_ is None:
+            return {}
+        return {"vocabulary_size": self.vocabulary_.size, "embedding_dim": self.embedding_dim}
+
+    # ------------------------------------------------------------------ #
+    # Data and training
+    # ------------------------------------------------------------------ #
+    def _source(self, items, targets):
+        """A dataset of `(x, y)` sequences (`pipelines.sources`), before batching."""
+        from pipelines import from_sequences, from_token_lists
+
+        make = from_sequences if self.input_kind_ == inputs.FEATURES else from_token_lists
+        return make(items, targets, task=self._task)
+
+    def _batches(self, items, targets=None, *, shuffle=False):
         import tensorflow as tf
 
-        from pipelines import bucket_by_length, from_sequences, pad_to_batch_max
+        from pipelines import bucket_by_length, pad_to_batch_max
 
-        targets = y if y is not None else np.zeros(len(arrays), self._target_dtype())
-        ds = from_sequences(arrays, targets, task=self._task)
+        if targets is None:
+            targets = self._dummy_targets(items)
+        ds = self._source(items, targets)
         if shuffle:
-            ds = ds.shuffle(len(arrays), seed=self.random_state)
+            ds = ds.shuffle(len(items), seed=self.random_state)
         batching = bucket_by_length if (self.bucketing and shuffle) else pad_to_batch_max
         return ds.apply(batching(self.batch_size)).prefetch(tf.data.AUTOTUNE)
 
-    def _fit(self, arrays, targets, num_outputs, loss):
-        import keras
+    def _strategy_scope(self):
+        if self.strategy in (None, "none"):
+            return contextlib.nullcontext()
+        import tensorflow as tf
 
-        from seqmodels.models import ManyToOne
+        return tf.distribute.MirroredStrategy().scope()
+
+    def _split(self, n):
+        """Train and validation indices (validation empty when `validation_split == 0`)."""
+        order = np.random.default_rng(self.random_state).permutation(n)
+        held = int(round(n * float(self.validation_split)))
+        if self.validation_split and not 1 <= held < n:
+            raise ValueError(f"validation_split={self.validation_split} of {n} sequences leaves "
+                             "no training or no validation sequence.")
+        return np.sort(order[held:]), np.sort(order[:held])
+
+    def _train(self, items, targets):
+        """Builds, compiles and fits the model on `items` / `targets` (lists or arrays)."""
+        import keras
 
         if self.random_state is not None:
             keras.utils.set_random_seed(self.random_state)
-        self.n_features_in_ = arrays[0].shape[1]
-        self.model_ = ManyToOne(
-            num_outputs, task=self._task, cell=self.cell, units=self.units,
-            num_layers=self.num_layers, bidirectional=self.bidirectional,
-            pooling=self.pooling, dropout=self.dropout, head_dropout=self.dropout)
-        self.model_.compile(keras.optimizers.Adam(self.learning_rate), loss)
-        history = self.model_.fit(self._batches(arrays, targets, shuffle=True),
-                                  epochs=self.epochs, verbose=self.verbose)
+        train, valid = self._split(len(items))
+        pick = (lambda seq, idx: [seq[i] for i in idx]) if isinstance(targets, list) else (
+            lambda seq, idx: seq[idx])
+        train_ds = self._batches([items[i] for i in train], pick(targets, train), shuffle=True)
+        valid_ds = None
+        if len(valid):
+            valid_ds = self._batches([items[i] for i in valid], pick(targets, valid))
+        with self._strategy_scope():
+            self.model_ = self._build_model()
+            self.model_.compile(keras.optimizers.Adam(self.learning_rate, clipnorm=5.0),
+                                self._loss(), metrics=self._metrics())
+        callbacks = []
+        if self.early_stopping:
+            callbacks.append(keras.callbacks.EarlyStopping(
+                "val_loss" if valid_ds is not None else "loss", patience=self.early_stopping,
+                restore_best_weights=True))
+        history = self.model_.fit(train_ds, validation_data=valid_ds, epochs=self.epochs,
+                                  verbose=self.verbose, callbacks=callbacks)
         self.history_ = {k: [float(v) for v in vs] for k, vs in history.history.items()}
         return self
+
+    def _metrics(self):
+        return None
 
     def export(self, directory, **options):
         """The fitted model as a SavedModel in `directory/<version>/` (see `seqmodels.export`).
 
-        Its `serving_default` takes padded `inputs` `(B, T, F)` + `lengths` `(B,)` and
-        returns what `predict` returns here (class names, or values in target units).
+        Returns the path of the version written; its signatures take what
+        `predict` takes (strings for string inputs; padded `inputs` + `lengths`
+        for float sequences) and return what `predict` returns.
         """
         from seqmodels.export import export_saved_model
 
         check_is_fitted(self, "model_")
         return export_saved_model(self.model_, directory, **self._export_options(), **options)
 
-    def _raw(self, X):
-        """Model outputs `(n, num_outputs)` in the order of `X`."""
-        arrays = self._sequences(X, fitting=False)
-        return np.asarray(self.model_.predict(self._batches(arrays), verbose=0))
 
-
-__all__ = ["SequenceEstimator"]
+__all__ = ["STRATEGIES", "SequenceEstimator", "check_int"]

@@ -1,16 +1,22 @@
-"""SequenceClassifier: scikit-learn classifier over variable-length float sequences."""
+"""SequenceClassifier: scikit-learn classifier over variable-length sequences."""
 
 from __future__ import annotations
 
 import numpy as np
 from scipy.special import softmax
 from sklearn.base import ClassifierMixin
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import column_or_1d
 
-from seqmodels.estimators.base import SequenceEstimator
+from seqmodels.estimators.many_to_one import ManyToOneEstimator
 
 
-class SequenceClassifier(ClassifierMixin, SequenceEstimator):
-    """One label per sequence; X is a list of arrays `(time_i, features)`.
+class SequenceClassifier(ClassifierMixin, ManyToOneEstimator):
+    """One label per sequence (the seed's many-to-one shape).
+
+    X: a list of float arrays `(time_i, features)`, a 2-D / 3-D array of
+    equal-length series, a list of strings (one step per character) or a list
+    of token lists. y: one label per sequence (any hashable values).
 
     >>> import numpy as np
     >>> X = [np.full((t, 2), float(t % 2)) for t in range(3, 23)]
@@ -22,24 +28,30 @@ class SequenceClassifier(ClassifierMixin, SequenceEstimator):
 
     _task = "classification"
 
-    def _target_dtype(self):
-        return np.int32
-
     def fit(self, X, y):
-        """Learns from `X` (list of `(time_i, features)`) and `y` (one label each)."""
-        import keras
-
-        arrays = self._sequences(X, fitting=True)
-        y = np.asarray(y)
-        if y.ndim != 1 or len(y) != len(arrays):
-            raise ValueError(f"Expected y of shape ({len(arrays)},), one label per sequence. "
+        """Learns from `X` and `y` (one label per sequence); returns `self`."""
+        self._check_params()
+        self._require_y(y)
+        items = self._read_inputs(X, fitting=True)
+        y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        if len(y) != len(items):
+            raise ValueError(f"Expected y of shape ({len(items)},), one label per sequence. "
                              f"Received: shape={y.shape}.")
         self.classes_, encoded = np.unique(y, return_inverse=True)
-        loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
-        return self._fit(arrays, encoded.astype(np.int32), len(self.classes_), loss)
+        self._num_outputs = len(self.classes_)
+        return self._train(items, encoded.astype(np.int32))
+
+    def _loss(self):
+        import keras
+
+        return keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+
+    def _metrics(self):
+        return ["accuracy"]
 
     def _export_options(self):
-        return {"class_names": [str(c) for c in self.classes_]}
+        return {"class_names": [str(c) for c in self.classes_], **self._vocabulary_option()}
 
     def predict_proba(self, X):
         """`(n, n_classes)` class probabilities, columns in the order of `classes_`."""
@@ -47,8 +59,8 @@ class SequenceClassifier(ClassifierMixin, SequenceEstimator):
 
     def predict(self, X):
         """`(n,)` labels of `classes_`."""
-        best = np.argmax(self.predict_proba(X), axis=1)
-        return self.classes_[best]
+        proba = self.predict_proba(X)  # checks that the estimator is fitted
+        return self.classes_[np.argmax(proba, axis=1)]
 
 
 __all__ = ["SequenceClassifier"]

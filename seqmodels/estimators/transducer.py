@@ -1,0 +1,141 @@
+"""SequenceTransducer: sequence to sequence (strings or token lists), beam search at predict."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from seqmodels.estimators import inputs
+from seqmodels.estimators.base import SequenceEstimator, check_int
+
+
+class SequenceTransducer(SequenceEstimator):
+    """An attention encoder-decoder trained with teacher forcing: the seed's many-to-many.
+
+    X: strings (a step per character) or token lists. y: strings or token
+    lists, of any length (spelling to sounds, one language to another).
+    `predict` decodes with beam search (`beam_width`; 1 is greedy) and returns
+    outputs of y's kind: strings, or token lists. `score` is the share of
+    outputs equal to their reference.
+
+    Args:
+        attention: `"luong"`, `"bahdanau"` or None.
+        beam_width: int. Hypotheses kept per input at `predict` (1: greedy).
+        max_output_length: int or None. Most output steps (default `2 * S + 10`).
+        Others: see `SequenceEstimator`; `num_layers` and `bidirectional` are the encoder's.
+
+    >>> t = SequenceTransducer(units=8, epochs=1, beam_width=2, random_state=0)
+    >>> _ = t.fit(["ab", "ba", "abb"], ["AB", "BA", "ABB"])
+    >>> [isinstance(s, str) for s in t.predict(["ab", "b"])]
+    [True, True]
+    """
+
+    _task = "seq2seq"
+
+    def __init__(self, cell="lstm", units=64, num_layers=1, bidirectional=True,
+                 attention="luong", dropout=0.0, embedding_dim=32, epochs=20, batch_size=64,
+                 learning_rate=3e-3, beam_width=4, max_output_length=None, bucketing=True,
+                 validation_split=0.0, early_stopping=None, strategy=None, random_state=None,
+                 verbose=0):
+        super().__init__(
+            cell=cell, units=units, num_layers=num_layers, bidirectional=bidirectional,
+            dropout=dropout, embedding_dim=embedding_dim, epochs=epochs, batch_size=batch_size,
+            learning_rate=learning_rate, bucketing=bucketing, validation_split=validation_split,
+            early_stopping=early_stopping, strategy=strategy, random_state=random_state,
+            verbose=verbose)
+        self.attention = attention
+        self.beam_width = beam_width
+        self.max_output_length = max_output_length
+
+    def fit(self, X, y):
+        """Learns from `X` and `y` (sequences of strings or token lists); returns `self`."""
+        self._check_params()
+        self._require_y(y)
+        if inputs.kind_of(X) == inputs.FEATURES:
+            raise ValueError("SequenceTransducer reads strings or token lists; received numeric "
+                             "sequences. For float inputs, use SequenceTagger or the Keras "
+                             "models directly.")
+        items = self._read_inputs(X, fitting=True)
+        if isinstance(y, str) or not hasattr(y, "__len__") or len(y) != len(items):
+            raise ValueError(f"Expected y as {len(items)} target sequences, one per item of X.")
+        self.target_kind_ = inputs.kind_of(y, "y")
+        if self.target_kind_ == inputs.FEATURES:
+            raise ValueError("Expected y as strings or token lists. Received numeric sequences.")
+        self.target_vocabulary_ = inputs.learn_vocabulary(y, self.target_kind_)
+        targets = inputs.token_ids(y, self.target_kind_, self.target_vocabulary_, "y")
+        return self._train(items, targets)
+
+    def _check_params(self):
+        super()._check_params()
+        if self.attention not in ("luong", "bahdanau", None):
+            raise ValueError("Expected `attention` in ('luong', 'bahdanau', None). "
+                             f"Received: {self.attention!r}.")
+        check_int("beam_width", self.beam_width, 1)
+        if self.max_output_length is not None:
+            check_int("max_output_length", self.max_output_length, 1)
+
+    def _source(self, items, targets):
+        from pipelines import from_token_lists, teacher_forcing
+
+        return from_token_lists(items, targets, task="seq2seq").apply(teacher_forcing())
+
+    def _build_model(self):
+        from seqmodels.models import EncoderDecoder
+
+        return EncoderDecoder(
+            self.vocabulary_.size, self.target_vocabulary_.size, embedding_dim=self.embedding_dim,
+            cell=self.cell, units=self.units, encoder_layers=self.num_layers,
+            bidirectional_encoder=self.bidirectional, attention=self.attention,
+            dropout=self.dropout, output_dropout=self.dropout)
+
+    def _loss(self):
+        import keras
+
+        return keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=0)
+
+    def _metrics(self):
+        import keras
+
+        return [keras.metrics.SparseCategoricalAccuracy(name="accuracy")]
+
+    def _strategy_object(self):
+        from seqmodels.decoding import BeamSearch, Greedy
+
+        return Greedy() if self.beam_width == 1 else BeamSearch(self.beam_width)
+
+    def predict(self, X):
+        """Decoded outputs, one per item: strings, or token lists (as y was)."""
+        import tensorflow as tf
+
+        items = self._read_inputs(X, fitting=False)
+        strategy = self._strategy_object()
+        extra = self.max_output_length
+
+        @tf.function(input_signature=[tf.TensorSpec([None, None], tf.int32)], autograph=False)
+        def run(ids):
+            length = extra if extra is not None else 2 * tf.shape(ids)[1] + 10
+            return self.model_.generate({"inputs": ids}, strategy, max_length=length)["tokens"]
+
+        outputs = []
+        for start in range(0, len(items), 256):
+            chunk = items[start:start + 256]
+            padded = np.zeros((len(chunk), max(len(c) for c in chunk)), np.int32)
+            for row, ids in zip(padded, chunk):
+                row[:len(ids)] = ids
+            best = run(tf.constant(padded))[:, 0].numpy()  # (B, L)
+            outputs.extend(self.target_vocabulary_.decode_python(best))
+        return outputs if self.target_kind_ == inputs.CHARS else [o.split() for o in outputs]
+
+    def score(self, X, y, sample_weight=None):
+        """Share of outputs exactly equal to their reference."""
+        predicted = self.predict(X)
+        if len(y) != len(predicted):
+            raise ValueError(f"Expected {len(predicted)} references. Received: {len(y)}.")
+        return float(np.mean([list(p) == list(t) for p, t in zip(predicted, y)]))
+
+    def _export_options(self):
+        return {"source_vocabulary": self.vocabulary_,
+                "target_vocabulary": self.target_vocabulary_,
+                "beam_width": self.beam_width}
+
+
+__all__ = ["SequenceTransducer"]
