@@ -99,11 +99,12 @@ def texts(X, kind, name="X") -> list[str]:
     return validate_texts(X, name=name)
 
 
-def learn_vocabulary(X, kind):
+def learn_vocabulary(X, kind, name="X"):
     """The Vocabulary of `X`'s tokens (char or word level)."""
     from pipelines import Vocabulary
 
-    return Vocabulary.from_corpus(texts(X, kind), level="char" if kind == CHARS else "word")
+    return Vocabulary.from_corpus(texts(X, kind, name),
+                                  level="char" if kind == CHARS else "word")
 
 
 def token_ids(X, kind, vocabulary, name="X") -> list[np.ndarray]:

@@ -60,7 +60,7 @@ class SequenceTransducer(SequenceEstimator):
         self.target_kind_ = inputs.kind_of(y, "y")
         if self.target_kind_ == inputs.FEATURES:
             raise ValueError("Expected y as strings or token lists. Received numeric sequences.")
-        self.target_vocabulary_ = inputs.learn_vocabulary(y, self.target_kind_)
+        self.target_vocabulary_ = inputs.learn_vocabulary(y, self.target_kind_, "y")
         targets = inputs.token_ids(y, self.target_kind_, self.target_vocabulary_, "y")
         return self._train(items, targets)
 

@@ -1,0 +1,63 @@
+"""validation_split, early_stopping and strategy; hyperparameters checked before training."""
+
+import numpy as np
+import pytest
+
+from seqmodels.estimators import SequenceClassifier
+
+
+def data(rng, n=40):
+    X = [rng.normal(size=(t, 2)).astype("float32") for t in rng.integers(3, 12, n)]
+    return X, np.array([int(x[:, 0].sum() > 0) for x in X])
+
+
+def test_validation_split_reports_validation_metrics(rng):
+    X, y = data(rng)
+    clf = SequenceClassifier(units=4, epochs=2, validation_split=0.25, random_state=0).fit(X, y)
+    assert len(clf.history_["val_loss"]) == 2 and len(clf.history_["val_accuracy"]) == 2
+    train, valid = clf._split(len(X))
+    assert len(valid) == 10 and not set(train) & set(valid)
+
+
+def test_early_stopping_stops_when_nothing_improves(rng):
+    X, y = data(rng)
+    clf = SequenceClassifier(units=4, epochs=20, learning_rate=0.0, early_stopping=2,
+                             random_state=0).fit(X, y)  # a zero step: the loss never improves
+    assert len(clf.history_["loss"]) == 3
+
+
+def test_mirrored_strategy_builds_in_scope_and_trains_alike(rng):
+    import tensorflow as tf
+
+    X, y = data(rng)
+    frozen = {s: SequenceClassifier(units=4, epochs=1, learning_rate=0.0, strategy=s,
+                                    random_state=0).fit(X, y) for s in (None, "mirrored")}
+    assert isinstance(frozen["mirrored"].model_.distribute_strategy, tf.distribute.MirroredStrategy)
+    # same initial weights and the same function
+    np.testing.assert_allclose(frozen["mirrored"].predict_proba(X), frozen[None].predict_proba(X),
+                               atol=1e-6)
+    trained = {s: SequenceClassifier(units=4, epochs=3, strategy=s, random_state=0).fit(X, y)
+               for s in (None, "mirrored")}
+    losses = [trained[s].history_["loss"][-1] for s in (None, "mirrored")]
+    assert losses[1] == pytest.approx(losses[0], rel=0.02)  # not bit-identical: see docs
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"cell": "rnn"}, r"Expected `cell` in \['elman', 'gru', 'lstm', 'mingru', 'minlstm'\]"),
+    ({"units": 0}, r"`units` to be an integer >= 1. Received: 0"),
+    ({"epochs": 2.5}, r"`epochs` to be an integer >= 1. Received: 2.5"),
+    ({"validation_split": 1.0}, r"`validation_split` in \[0, 1\)"),
+    ({"early_stopping": 0}, r"`early_stopping` to be an integer >= 1"),
+    ({"strategy": "multi-worker"}, r"Expected `strategy` in .*keras-team/keras#20585"),
+])
+def test_bad_hyperparameters_are_refused_before_training(rng, params, message):
+    X, y = data(rng, 8)
+    with pytest.raises(ValueError, match=message):
+        SequenceClassifier(**params).fit(X, y)
+
+
+def test_string_inputs_to_a_classifier(rng):
+    X = ["good", "great", "bad", "awful", "goodgood", "badbad"] * 4
+    y = [1, 1, 0, 0, 1, 0] * 4
+    clf = SequenceClassifier(units=8, epochs=10, learning_rate=0.02, random_state=0).fit(X, y)
+    assert clf.vocabulary_.level == "char" and clf.score(X, y) >= 0.9

@@ -1,0 +1,57 @@
+"""SequenceTransducer: strings (or token lists) to strings (or token lists), beam search."""
+
+import pickle
+
+import numpy as np
+import pytest
+
+from seqmodels.estimators import SequenceTransducer
+
+
+def words(rng, n, letters="abcde"):
+    return ["".join(rng.choice(list(letters), rng.integers(2, 6))) for _ in range(n)]
+
+
+def test_transducer_learns_a_monotonic_mapping_and_scores_exact_matches(rng):
+    X = words(rng, 500)
+    y = [w.upper() for w in X]
+    model = SequenceTransducer(units=32, epochs=12, learning_rate=1e-2, batch_size=32,
+                               random_state=0).fit(X[:450], y[:450])
+    assert model.score(X[450:], y[450:]) >= 0.9  # exact-match share over 50 held-out words
+    assert all(isinstance(p, str) for p in model.predict(X[450:455]))
+    greedy = model.set_params(beam_width=1)
+    assert greedy.score(X[450:], y[450:]) >= 0.9
+
+
+def test_token_lists_in_and_out(rng):
+    X = [w.split() for w in ["one two", "two one", "one one two"]]
+    y = [["1", "2"], ["2", "1"], ["1", "1", "2"]]
+    model = SequenceTransducer(units=8, epochs=2, random_state=0).fit(X, y)
+    assert model.target_vocabulary_.level == "word"
+    assert all(isinstance(p, list) for p in model.predict(X))
+
+
+def test_errors_before_training():
+    with pytest.raises(ValueError, match="reads strings or token lists; received numeric"):
+        SequenceTransducer(epochs=1).fit([np.zeros((3, 2))], ["ab"])
+    with pytest.raises(ValueError, match="Expected y as 2 target sequences"):
+        SequenceTransducer(epochs=1).fit(["ab", "cd"], ["AB"])
+    with pytest.raises(ValueError, match=r"y\[1\] is an empty sequence"):
+        SequenceTransducer(epochs=1).fit(["ab", "cd"], ["AB", ""])
+    with pytest.raises(ValueError, match=r"Expected `attention` in"):
+        SequenceTransducer(attention="dot", epochs=1).fit(["ab"], ["AB"])
+    with pytest.raises(ValueError, match=r"`beam_width` to be an integer >= 1"):
+        SequenceTransducer(beam_width=0, epochs=1).fit(["ab"], ["AB"])
+
+
+def test_pickles_and_exports_what_it_predicts(rng, tmp_path):
+    import tensorflow as tf
+
+    X = words(rng, 80)
+    y = [w.upper() for w in X]
+    model = SequenceTransducer(units=16, epochs=3, beam_width=3, random_state=0).fit(X, y)
+    again = pickle.loads(pickle.dumps(model))
+    assert again.predict(X[:8]) == model.predict(X[:8])
+    served = tf.saved_model.load(str(model.export(tmp_path / "upper")))
+    out = served.signatures["serving_default"](inputs=tf.constant(X[:8]))
+    assert [s.decode() for s in out["outputs"].numpy()] == model.predict(X[:8])
