@@ -20,6 +20,13 @@ from seqmodels.estimators import inputs
 STRATEGIES = (None, "none", "mirrored")
 
 
+def _pick(values, indices):
+    """`values[indices]` for arrays and lists alike."""
+    if isinstance(values, np.ndarray):
+        return values[indices]
+    return [values[i] for i in indices]
+
+
 def check_int(name, value, low):
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
         raise ValueError(f"Expected `{name}` to be an integer >= {low}. Received: {value!r}.")
@@ -96,7 +103,33 @@ class SequenceEstimator(BaseEstimator):
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y "
                              "is None.")
 
-    def _read_inputs(self, X, *, fitting):
+    def fit(self, X, y, callbacks=None, validation_data=None):
+        """Learns from `X` and `y` (see the class docstring for their forms); returns `self`.
+
+        Args:
+            X, y: the training sequences and their targets.
+            callbacks: extra Keras callbacks for `fit` (checkpoints, TensorBoard, ...).
+            validation_data: `(X_val, y_val)` scored after every epoch (instead
+                of holding out `validation_split` of X).
+
+        Everything is validated before any training starts.
+        """
+        self._check_params()
+        self._require_y(y)
+        self._check_input_kind(X)
+        items = self._read_inputs(X, fitting=True)
+        targets = self._learn_targets(y, items)
+        validation = None
+        if validation_data is not None:
+            X_val, y_val = validation_data
+            val_items = self._read_inputs(X_val, fitting=False, check_fitted=False, name="X_val")
+            validation = (val_items, self._encode_targets(y_val, val_items, name="y_val"))
+        return self._train(items, targets, callbacks, validation)
+
+    def _check_input_kind(self, X):
+        """Hook: refuse input kinds the estimator cannot read."""
+
+    def _read_inputs(self, X, *, fitting, check_fitted=True, name="X"):
         """Encoded sequences: float `(time_i, F)` arrays or int32 id arrays `(time_i,)`."""
         if fitting:
             self.input_kind_ = inputs.kind_of(X)
@@ -104,22 +137,23 @@ class SequenceEstimator(BaseEstimator):
             if self.input_kind_ != inputs.FEATURES:
                 self.vocabulary_ = inputs.learn_vocabulary(X, self.input_kind_)
         else:
-            check_is_fitted(self, "model_")
-            kind = inputs.kind_of(X)
+            if check_fitted:
+                check_is_fitted(self, "model_")
+            kind = inputs.kind_of(X, name)
             if kind != self.input_kind_:
                 raise ValueError(f"This estimator was fitted on {self.input_kind_} sequences; "
-                                 f"received {kind} sequences.")
+                                 f"received {kind} sequences in {name}.")
         if self.input_kind_ == inputs.FEATURES:
-            arrays = inputs.feature_arrays(X)
+            arrays = inputs.feature_arrays(X, name)
             if fitting:
                 self.n_features_in_ = arrays[0].shape[1]
             for i, array in enumerate(arrays):
                 if array.shape[1] != self.n_features_in_:
                     raise ValueError(
-                        f"X[{i}] has {array.shape[1]} features per step, but this estimator "
-                        f"was fitted with {self.n_features_in_}.")
+                        f"{name}[{i}] has {array.shape[1]} features per step, but this "
+                        f"estimator was fitted with {self.n_features_in_}.")
             return arrays
-        return inputs.token_ids(X, self.input_kind_, self.vocabulary_)
+        return inputs.token_ids(X, self.input_kind_, self.vocabulary_, name)
 
     def _model_inputs(self):
         """`vocabulary_size` / `embedding_dim` of the Keras model for the input kind."""
@@ -166,24 +200,28 @@ class SequenceEstimator(BaseEstimator):
                              "no training or no validation sequence.")
         return np.sort(order[held:]), np.sort(order[:held])
 
-    def _train(self, items, targets):
-        """Builds, compiles and fits the model on `items` / `targets` (lists or arrays)."""
+    def _train(self, items, targets, callbacks=None, validation=None):
+        """Builds, compiles and fits the model on `items` / `targets` (lists or arrays).
+
+        The model is built on the first batch before `fit`, so callbacks that
+        restore weights at the start of training (`BackupAndRestore`) find them.
+        """
         import keras
 
         if self.random_state is not None:
             keras.utils.set_random_seed(self.random_state)
-        train, valid = self._split(len(items))
-        pick = (lambda seq, idx: [seq[i] for i in idx]) if isinstance(targets, list) else (
-            lambda seq, idx: seq[idx])
-        train_ds = self._batches([items[i] for i in train], pick(targets, train), shuffle=True)
-        valid_ds = None
-        if len(valid):
-            valid_ds = self._batches([items[i] for i in valid], pick(targets, valid))
+        if validation is None:
+            train, valid = self._split(len(items))
+            validation = ([items[i] for i in valid], _pick(targets, valid)) if len(valid) else None
+            items, targets = [items[i] for i in train], _pick(targets, train)
+        train_ds = self._batches(items, targets, shuffle=True)
+        valid_ds = None if validation is None else self._batches(*validation)
         with self._strategy_scope():
             self.model_ = self._build_model()
             self.model_.compile(keras.optimizers.Adam(self.learning_rate, clipnorm=5.0),
                                 self._loss(), metrics=self._metrics())
-        callbacks = []
+            self.model_(next(iter(train_ds))[0])  # build the weights
+        callbacks = list(callbacks or [])
         if self.early_stopping:
             callbacks.append(keras.callbacks.EarlyStopping(
                 "val_loss" if valid_ds is not None else "loss", patience=self.early_stopping,

@@ -28,19 +28,25 @@ class SequenceClassifier(ClassifierMixin, ManyToOneEstimator):
 
     _task = "classification"
 
-    def fit(self, X, y):
-        """Learns from `X` and `y` (one label per sequence); returns `self`."""
-        self._check_params()
-        self._require_y(y)
-        items = self._read_inputs(X, fitting=True)
+    def _learn_targets(self, y, items):
         y = column_or_1d(y, warn=True)
         check_classification_targets(y)
         if len(y) != len(items):
             raise ValueError(f"Expected y of shape ({len(items)},), one label per sequence. "
                              f"Received: shape={y.shape}.")
-        self.classes_, encoded = np.unique(y, return_inverse=True)
+        self.classes_ = np.unique(y)
         self._num_outputs = len(self.classes_)
-        return self._train(items, encoded.astype(np.int32))
+        return self._encode_targets(y, items)
+
+    def _encode_targets(self, y, items, name="y"):
+        y = np.asarray(y)
+        if y.shape != (len(items),):
+            raise ValueError(f"Expected {name} of shape ({len(items)},), one label per "
+                             f"sequence. Received: shape={y.shape}.")
+        unknown = sorted(set(y.tolist()) - set(self.classes_.tolist()), key=str)
+        if unknown:
+            raise ValueError(f"{name} has labels not seen in y: {unknown[:5]}.")
+        return np.searchsorted(self.classes_, y).astype(np.int32)
 
     def _loss(self):
         import keras

@@ -22,23 +22,32 @@ class SequenceRegressor(RegressorMixin, ManyToOneEstimator):
 
     _task = "regression"
 
-    def fit(self, X, y):
-        """Learns from `X` and `y` `(n,)` or `(n, targets)`; returns `self`."""
-        self._check_params()
-        self._require_y(y)
-        items = self._read_inputs(X, fitting=True)
+    def _learn_targets(self, y, items):
+        y2 = self._as_matrix(y, items, "y")
+        self.single_target_ = np.ndim(y) == 1
+        self.y_mean_, self.y_scale_ = y2.mean(axis=0), y2.std(axis=0) + 1e-8
+        self._num_outputs = y2.shape[1]
+        return (y2 - self.y_mean_) / self.y_scale_
+
+    def _encode_targets(self, y, items, name="y"):
+        y2 = self._as_matrix(y, items, name)
+        if y2.shape[1] != self._num_outputs:
+            raise ValueError(f"{name} has {y2.shape[1]} targets per sequence; y had "
+                             f"{self._num_outputs}.")
+        return (y2 - self.y_mean_) / self.y_scale_
+
+    @staticmethod
+    def _as_matrix(y, items, name):
+        """Finite float32 `(n, k)` targets, or a ValueError naming the problem."""
         try:
             y = np.asarray(y, dtype=np.float32)
         except (TypeError, ValueError):
-            raise ValueError("Expected numeric y (one value or vector per sequence).") from None
+            raise ValueError(f"Expected numeric {name} (one value or vector per sequence)."
+                             ) from None
         if y.ndim not in (1, 2) or len(y) != len(items) or not np.all(np.isfinite(y)):
-            raise ValueError(f"Expected finite y of shape ({len(items)},) or ({len(items)}, k). "
-                             f"Received: shape={y.shape}.")
-        self.single_target_ = y.ndim == 1
-        y2 = y.reshape(len(y), -1)
-        self.y_mean_, self.y_scale_ = y2.mean(axis=0), y2.std(axis=0) + 1e-8
-        self._num_outputs = y2.shape[1]
-        return self._train(items, (y2 - self.y_mean_) / self.y_scale_)
+            raise ValueError(f"Expected finite {name} of shape ({len(items)},) or "
+                             f"({len(items)}, k). Received: shape={y.shape}.")
+        return y.reshape(len(y), -1)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

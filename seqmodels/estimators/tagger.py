@@ -28,16 +28,20 @@ class SequenceTagger(SequenceEstimator):
 
     _task = "tagging"
 
-    def fit(self, X, y):
-        """Learns from `X` and `y` (a label sequence per item, of its length); returns `self`."""
-        self._check_params()
-        self._require_y(y)
-        items = self._read_inputs(X, fitting=True)
+    def _learn_targets(self, y, items):
         labels = _label_sequences(y, [len(item) for item in items])
         self.classes_ = np.unique(np.concatenate(labels))
         self._num_outputs = len(self.classes_)
-        encoded = [np.searchsorted(self.classes_, row).astype(np.int32) for row in labels]
-        return self._train(items, encoded)
+        return self._encode_targets(labels, items)
+
+    def _encode_targets(self, y, items, name="y"):
+        labels = _label_sequences(y, [len(item) for item in items], name)
+        known = set(self.classes_.tolist())
+        for i, row in enumerate(labels):
+            unknown = set(row.tolist()) - known
+            if unknown:
+                raise ValueError(f"{name}[{i}] has labels not seen in y: {sorted(unknown)[:5]}.")
+        return [np.searchsorted(self.classes_, row).astype(np.int32) for row in labels]
 
     def _build_model(self):
         from seqmodels.models import AlignedManyToMany
@@ -87,18 +91,18 @@ class SequenceTagger(SequenceEstimator):
         return float(np.mean(hits))
 
 
-def _label_sequences(y, lengths):
+def _label_sequences(y, lengths, name="y"):
     """`y` as arrays, `y[i]` checked to have `lengths[i]` labels."""
     if isinstance(y, str | bytes) or not hasattr(y, "__len__") or len(y) != len(lengths):
         got = len(y) if hasattr(y, "__len__") else type(y).__name__
-        raise ValueError(f"Expected y as {len(lengths)} label sequences, one per item of X. "
+        raise ValueError(f"Expected {name} as {len(lengths)} label sequences, one per item. "
                          f"Received: {got}.")
     out = []
     for i, (row, n) in enumerate(zip(y, lengths)):
         row = np.asarray(list(row) if isinstance(row, str) else row)
         if row.ndim != 1 or len(row) != n:
-            raise ValueError(f"y[{i}] has {row.shape[0] if row.ndim else 0} labels, but X[{i}] "
-                             f"has {n} steps: a tagger needs one label per step.")
+            raise ValueError(f"{name}[{i}] has {row.shape[0] if row.ndim else 0} labels, but "
+                             f"its sequence has {n} steps: a tagger needs one label per step.")
         out.append(row)
     return out
 

@@ -46,23 +46,32 @@ class SequenceTransducer(SequenceEstimator):
         self.beam_width = beam_width
         self.max_output_length = max_output_length
 
-    def fit(self, X, y):
-        """Learns from `X` and `y` (sequences of strings or token lists); returns `self`."""
-        self._check_params()
-        self._require_y(y)
+    def _check_input_kind(self, X):
         if inputs.kind_of(X) == inputs.FEATURES:
             raise ValueError("SequenceTransducer reads strings or token lists; received numeric "
                              "sequences. For float inputs, use SequenceTagger or the Keras "
                              "models directly.")
-        items = self._read_inputs(X, fitting=True)
-        if isinstance(y, str) or not hasattr(y, "__len__") or len(y) != len(items):
-            raise ValueError(f"Expected y as {len(items)} target sequences, one per item of X.")
-        self.target_kind_ = inputs.kind_of(y, "y")
-        if self.target_kind_ == inputs.FEATURES:
-            raise ValueError("Expected y as strings or token lists. Received numeric sequences.")
+
+    def _learn_targets(self, y, items):
+        self.target_kind_ = self._target_kind(y, items, "y")
         self.target_vocabulary_ = inputs.learn_vocabulary(y, self.target_kind_, "y")
-        targets = inputs.token_ids(y, self.target_kind_, self.target_vocabulary_, "y")
-        return self._train(items, targets)
+        return self._encode_targets(y, items)
+
+    def _encode_targets(self, y, items, name="y"):
+        kind = self._target_kind(y, items, name)
+        if kind != self.target_kind_:
+            raise ValueError(f"{name} holds {kind} sequences; y held {self.target_kind_}.")
+        return inputs.token_ids(y, self.target_kind_, self.target_vocabulary_, name)
+
+    @staticmethod
+    def _target_kind(y, items, name):
+        if isinstance(y, str) or not hasattr(y, "__len__") or len(y) != len(items):
+            raise ValueError(f"Expected {name} as {len(items)} target sequences, one per item.")
+        kind = inputs.kind_of(y, name)
+        if kind == inputs.FEATURES:
+            raise ValueError(f"Expected {name} as strings or token lists. Received numeric "
+                             "sequences.")
+        return kind
 
     def _check_params(self):
         super()._check_params()

@@ -47,7 +47,7 @@ def test_tagger_over_float_sequences_and_strings(rng):
 def test_tagger_errors_name_the_item_before_training(rng):
     X, y = sentences(rng, 5)
     y[3] = y[3][:-1]
-    with pytest.raises(ValueError, match=r"y\[3\] has \d+ labels, but X\[3\] has \d+ steps"):
+    with pytest.raises(ValueError, match=r"y\[3\] has \d+ labels, but its sequence has \d+ steps"):
         SequenceTagger(epochs=1).fit(X, y)
     with pytest.raises(ValueError, match=r"X\[1\] is a str, but X\[0\] made X a list of "
                                          r"token lists"):

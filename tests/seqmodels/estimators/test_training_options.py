@@ -61,3 +61,17 @@ def test_string_inputs_to_a_classifier(rng):
     y = [1, 1, 0, 0, 1, 0] * 4
     clf = SequenceClassifier(units=8, epochs=10, learning_rate=0.02, random_state=0).fit(X, y)
     assert clf.vocabulary_.level == "char" and clf.score(X, y) >= 0.9
+
+
+def test_validation_data_is_encoded_like_the_training_data(rng):
+    X, y = data(rng)
+    labels = np.where(y == 1, "pos", "neg")
+    clf = SequenceClassifier(units=4, epochs=2, random_state=0).fit(
+        X[:30], labels[:30], validation_data=(X[30:], labels[30:]))
+    assert len(clf.history_["val_accuracy"]) == 2
+    with pytest.raises(ValueError, match=r"y_val has labels not seen in y: \['maybe'\]"):
+        SequenceClassifier(epochs=1).fit(X[:30], labels[:30],
+                                         validation_data=(X[30:32], ["pos", "maybe"]))
+    with pytest.raises(ValueError, match=r"X_val\[0\] has 3 features per step"):
+        SequenceClassifier(epochs=1).fit(X[:30], labels[:30],
+                                         validation_data=([np.zeros((4, 3))], ["pos"]))

@@ -34,7 +34,7 @@ def test_token_lists_in_and_out(rng):
 def test_errors_before_training():
     with pytest.raises(ValueError, match="reads strings or token lists; received numeric"):
         SequenceTransducer(epochs=1).fit([np.zeros((3, 2))], ["ab"])
-    with pytest.raises(ValueError, match="Expected y as 2 target sequences"):
+    with pytest.raises(ValueError, match="Expected y as 2 target sequences, one per item"):
         SequenceTransducer(epochs=1).fit(["ab", "cd"], ["AB"])
     with pytest.raises(ValueError, match=r"y\[1\] is an empty sequence"):
         SequenceTransducer(epochs=1).fit(["ab", "cd"], ["AB", ""])
