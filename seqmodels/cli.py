@@ -3,8 +3,15 @@ so `seqmodels --help` answers at once.
 
     seqmodels datasets list
     seqmodels datasets build NAME [--data-dir DIR] [--manual-dir DIR]
+    seqmodels train TASK [--config FILE] [--epochs N] [--cell CELL] [--strategy S] [--out DIR]
+    seqmodels evaluate RUN_DIR
+    seqmodels predict RUN_DIR|SAVED_MODEL [INPUT ...] [--file FILE]
+    seqmodels export RUN_DIR --to saved_models/NAME
     seqmodels demo [--minutes M] [--seed S] [--data-dir DIR] [--export-dir DIR]
     seqmodels demo --task vowels [--epochs N] [--seed S] [--data-dir DIR]
+
+Errors in what a command is given (unknown task, bad option, missing run)
+print one line, `error: ...`, and exit with status 2.
 """
 
 from __future__ import annotations
@@ -28,11 +35,8 @@ def _datasets_list(args) -> int:
 
 
 def _datasets_build(args) -> int:
-    import tensorflow_datasets as tfds
-
     from pipelines.datasets import SourceNotFoundError, build
 
-    tfds.disable_progress_bar()
     try:
         builder = build(args.name, args.data_dir, manual_dir=args.manual_dir)
     except (SourceNotFoundError, ValueError) as error:
@@ -40,6 +44,70 @@ def _datasets_build(args) -> int:
         return 2
     splits = ", ".join(f"{k}: {v.num_examples}" for k, v in builder.info.splits.items())
     print(f"{args.name} built in {builder.data_dir} ({splits})")
+    return 0
+
+
+TASK_NAMES = ("japanese_vowels", "turkish_pos", "cmudict_g2p", "adding_problem")
+CELL_NAMES = ("elman", "gru", "lstm", "mingru", "minlstm")
+
+
+def _read_config(path):
+    """Estimator hyperparameters from a JSON or TOML file (a flat table)."""
+    import json
+    import pathlib
+    import tomllib
+
+    text = pathlib.Path(path).read_text(encoding="utf-8")
+    config = tomllib.loads(text) if str(path).endswith(".toml") else json.loads(text)
+    if not isinstance(config, dict):
+        raise ValueError(f"{path} must hold a table of hyperparameters; received "
+                         f"{type(config).__name__}.")
+    return config
+
+
+def _train(args) -> int:
+    from seqmodels.runs import train
+
+    overrides = {"verbose": 1}
+    if args.config:
+        overrides.update(_read_config(args.config))
+    for name in ("epochs", "cell", "units", "batch_size"):
+        if getattr(args, name) is not None:
+            overrides[name] = getattr(args, name)
+    if args.strategy is not None:
+        overrides["strategy"] = None if args.strategy == "none" else args.strategy
+    run = train(args.task, out=args.out, overrides=overrides, data_dir=args.data_dir,
+                limit=args.limit, plots=not args.no_plots)
+    print(f"run directory: {run}")
+    return 0
+
+
+def _evaluate(args) -> int:
+    from seqmodels.runs import evaluate
+
+    evaluate(args.run_dir)
+    return 0
+
+
+def _predict(args) -> int:
+    from seqmodels.runs import predict, read_inputs
+
+    inputs = read_inputs(args.inputs, args.file)
+    for given, output in zip(_shown(inputs), predict(args.target, inputs)):
+        print(f"{given}\t{output}")
+    return 0
+
+
+def _shown(inputs):
+    if isinstance(inputs, list):
+        return inputs
+    return [f"[{i}]" for i in range(len(inputs))]
+
+
+def _export(args) -> int:
+    from seqmodels.runs import export
+
+    export(args.run_dir, args.to)
     return 0
 
 
@@ -70,6 +138,39 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--manual-dir", default=None, help="folder holding the source files")
     build.set_defaults(func=_datasets_build)
 
+    train = commands.add_parser("train", help="train a task's model into a run directory")
+    train.add_argument("task", choices=TASK_NAMES)
+    train.add_argument("--config", help="JSON or TOML file of estimator hyperparameters")
+    train.add_argument("--epochs", type=int)
+    train.add_argument("--cell", choices=CELL_NAMES)
+    train.add_argument("--units", type=int)
+    train.add_argument("--batch-size", type=int)
+    train.add_argument("--strategy", choices=["none", "mirrored", "multi-worker"],
+                       help="multi-worker is refused: Keras 3.15's fit() does not run it")
+    train.add_argument("--out", help="run directory (default runs/TASK-TIME); the same "
+                                     "directory and options again resume an interrupted run")
+    train.add_argument("--data-dir", default=None)
+    train.add_argument("--limit", type=int, help="at most this many examples per split")
+    train.add_argument("--no-plots", action="store_true")
+    train.set_defaults(func=_train)
+
+    evaluate = commands.add_parser("evaluate", help="test metrics of a run directory")
+    evaluate.add_argument("run_dir")
+    evaluate.set_defaults(func=_evaluate)
+
+    predict = commands.add_parser(
+        "predict", help="predictions of a run directory or an exported SavedModel")
+    predict.add_argument("target", help="a run directory, a SavedModel folder, or a folder "
+                                        "of versions (the highest is used)")
+    predict.add_argument("inputs", nargs="*", help="strings (words, sentences)")
+    predict.add_argument("--file", help="a text file (one input per line) or a .npy array")
+    predict.set_defaults(func=_predict)
+
+    export = commands.add_parser("export", help="a run's model as a versioned SavedModel")
+    export.add_argument("run_dir")
+    export.add_argument("--to", required=True, help="e.g. saved_models/vowels")
+    export.set_defaults(func=_export)
+
     demo = commands.add_parser(
         "demo", help="the main job: CMUdict G2P trained, scored, exported and served")
     demo.add_argument("--task", choices=["g2p", "vowels"], default="g2p",
@@ -86,7 +187,11 @@ def make_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before TensorFlow is first imported
-    return args.func(args)
+    try:
+        return args.func(args)
+    except (ValueError, FileNotFoundError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ layer that joins `pipelines` and `seqmodels`.
 from __future__ import annotations
 
 import contextlib
+import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -226,8 +227,10 @@ class SequenceEstimator(BaseEstimator):
             callbacks.append(keras.callbacks.EarlyStopping(
                 "val_loss" if valid_ds is not None else "loss", patience=self.early_stopping,
                 restore_best_weights=True))
-        history = self.model_.fit(train_ds, validation_data=valid_ds, epochs=self.epochs,
-                                  verbose=self.verbose, callbacks=callbacks)
+        with warnings.catch_warnings():  # bucketed datasets have no known length
+            warnings.filterwarnings("ignore", "Your input ran out of data")
+            history = self.model_.fit(train_ds, validation_data=valid_ds, epochs=self.epochs,
+                                      shuffle=False, verbose=self.verbose, callbacks=callbacks)
         self.history_ = {k: [float(v) for v in vs] for k, vs in history.history.items()}
         return self
 
