@@ -27,8 +27,14 @@ def test_readme_example_runs(index, monkeypatch, data_dir, capsys, tmp_path):
     out = capsys.readouterr().out
     if "decode_python(labels)" in BLOCKS[index]:
         assert "['K AE T', 'D AO G']" in out
-    if "japanese_vowels" in BLOCKS[index]:
+    if 'load("japanese_vowels"' in BLOCKS[index]:
         assert out.strip().endswith(", 12)")
+    if "SequenceClassifier" in BLOCKS[index]:
+        accuracy = float(re.search(r"test accuracy ([0-9.]+)", out).group(1))
+        assert accuracy >= 0.9  # 9 speakers: chance 0.11
+        assert out.strip().endswith("saved_models/vowels/1")
+    if "ManyToOne(2" in BLOCKS[index]:
+        assert out.strip() == "True"
     if "export_saved_model" in BLOCKS[index]:
         assert out.strip().endswith("saved_models/quickstart/1")
         _run_shell_block_after(BLOCKS[index], tmp_path)

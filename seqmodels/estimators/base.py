@@ -172,7 +172,7 @@ class SequenceEstimator(BaseEstimator):
         make = from_sequences if self.input_kind_ == inputs.FEATURES else from_token_lists
         return make(items, targets, task=self._task)
 
-    def _batches(self, items, targets=None, *, shuffle=False):
+    def _batches(self, items, targets=None, *, shuffle=False, batch_size=None):
         import tensorflow as tf
 
         from pipelines import bucket_by_length, pad_to_batch_max
@@ -183,7 +183,7 @@ class SequenceEstimator(BaseEstimator):
         if shuffle:
             ds = ds.shuffle(len(items), seed=self.random_state)
         batching = bucket_by_length if (self.bucketing and shuffle) else pad_to_batch_max
-        return ds.apply(batching(self.batch_size)).prefetch(tf.data.AUTOTUNE)
+        return ds.apply(batching(batch_size or self.batch_size)).prefetch(tf.data.AUTOTUNE)
 
     def _strategy_scope(self):
         if self.strategy in (None, "none"):
@@ -236,6 +236,24 @@ class SequenceEstimator(BaseEstimator):
 
     def _metrics(self):
         return None
+
+    def model_batch(self, X, y=None):
+        """`X` (and `y`) as one padded batch, as the Keras model `model_` reads it.
+
+        Returns `(x, targets, sample_weight)` as NumPy: `x` the input dict
+        (`inputs`, `inputs_mask`, and for a transducer the teacher-forced
+        `decoder_inputs`), `targets` encoded like training targets (None
+        without `y`), `sample_weight` 0 on padded label steps (None when the
+        targets are one per sequence). For `seqmodels.diagnostics`.
+        """
+        items = self._read_inputs(X, fitting=False)
+        targets = None if y is None else self._encode_targets(y, items)
+        batch = next(iter(self._batches(items, targets, batch_size=len(items))))
+        x, encoded = batch[0], batch[1]
+        weights = batch[2] if len(batch) > 2 else None
+        as_numpy = {k: np.asarray(v) for k, v in x.items()}
+        return (as_numpy, None if y is None else np.asarray(encoded),
+                None if weights is None else np.asarray(weights))
 
     def export(self, directory, **options):
         """The fitted model as a SavedModel in `directory/<version>/` (see `seqmodels.export`).
