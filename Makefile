@@ -21,7 +21,7 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check seqmodels pipelines tests benchmarks
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2  # two workers (pytest-xdist): the CI machine has 2 cores
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/batching.py

@@ -6,8 +6,9 @@ Both runs train the in-loop (Bahdanau, input-feeding) decoder on the same
 words with the same seed; one adds `ScheduledSampling` (linear schedule:
 the probability of reading its own previous prediction grows by `--step`
 per epoch up to `--max-probability`). Reported for each: token accuracy
-with teacher forcing on the test words, and free-running (greedy) WER/PER;
-the gap between the two is the exposure bias.
+with teacher forcing on the test words, free-running (greedy) WER/PER, and
+`exposure_bias`: the per-position token accuracy of the same labels with the
+true history and with the model's own (greedy); their gap is the exposure bias.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import keras  # noqa: E402
 
 from benchmarks.quality.common import save_result, seed_everything  # noqa: E402
 from seqmodels.decoding import Greedy  # noqa: E402
+from seqmodels.diagnostics import exposure_bias  # noqa: E402
 from seqmodels.g2p import evaluate, make_dataset, read_split, vocabularies  # noqa: E402
 from seqmodels.models import EncoderDecoder  # noqa: E402
 from seqmodels.training import ScheduledSampling  # noqa: E402
@@ -49,7 +51,21 @@ def run(scheduled, data, args):
     _, forced = model.evaluate(make_dataset(test, letters, phones, 512), verbose=0)
     free = evaluate(model, test, letters, phones, Greedy())
     return {"teacher_forced_token_accuracy": float(forced), "greedy": free,
+            "exposure_bias": measure_exposure_bias(model, make_dataset(test, letters, phones, 512)),
             "train_seconds": time.perf_counter() - start}
+
+
+def measure_exposure_bias(model, batches):
+    """`seqmodels.diagnostics.exposure_bias` over every batch, weighted by tokens."""
+    totals = {"teacher_forced": 0.0, "free_running": 0.0, "tokens": 0}
+    for x, labels, _ in batches:
+        part = exposure_bias(model, {k: v.numpy() for k, v in x.items()}, labels.numpy())
+        for key in ("teacher_forced", "free_running"):
+            totals[key] += part[key] * part["tokens"]
+        totals["tokens"] += part["tokens"]
+    result = {k: totals[k] / totals["tokens"] for k in ("teacher_forced", "free_running")}
+    return {**result, "gap": result["teacher_forced"] - result["free_running"],
+            "tokens": totals["tokens"]}
 
 
 def main(argv=None):

@@ -7,6 +7,7 @@
     initial_state_sensitivity   how much the output moves when h_0 does
     input_saliency         ||d(output)/d(x_t)|| per input step
     attention_weights / diagonal_mass   seq2seq alignments and how monotonic they are
+    exposure_bias          teacher-forced versus free-running accuracy on the same labels
     plots                  matplotlib figures of all of these (PNG)
 
 Every function takes padded batches with explicit masks and excludes padded
@@ -15,6 +16,7 @@ steps; all work on models reloaded from `.keras`.
 
 from seqmodels.diagnostics import plots
 from seqmodels.diagnostics.attention import attention_weights, diagonal_mass, monotonic_share
+from seqmodels.diagnostics.exposure import exposure_bias
 from seqmodels.diagnostics.gradients import (
     StateGradients,
     decay_distance,
@@ -36,6 +38,7 @@ __all__ = [
     "decay_distance",
     "default_loss",
     "diagonal_mass",
+    "exposure_bias",
     "hidden_states",
     "initial_state_sensitivity",
     "input_saliency",

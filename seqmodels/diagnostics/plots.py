@@ -10,7 +10,8 @@ import os
 import numpy as np
 
 
-def _pyplot():
+def pyplot():
+    """matplotlib.pyplot on the Agg backend (files only, no display)."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -19,17 +20,18 @@ def _pyplot():
     return plt
 
 
-def _save(fig, path):
+def save_figure(fig, path):
+    """Writes `fig` to `path` as PNG (folders created), closes it, returns the path."""
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
-    _pyplot().close(fig)
+    pyplot().close(fig)
     return str(path)
 
 
 def training_curves(history: dict, path):
     """Every metric of a Keras `history.history` by epoch; `val_` curves dashed beside theirs."""
-    plt = _pyplot()
+    plt = pyplot()
     names = [k for k in history if not k.startswith("val_") and k != "learning_rate"]
     if not names:
         raise ValueError(f"Expected a Keras history with a 'loss' entry. Received keys: "
@@ -44,13 +46,13 @@ def training_curves(history: dict, path):
         ax.set_title(name)
         ax.grid(alpha=0.3)
         ax.legend()
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def gradient_norms(curves: dict, path, *, xlabel="distance from the loss (steps)",
                    title="||d loss / d h_t||"):
     """Gradient-norm curves `{label: (T,)}` on a log scale (the vanishing / exploding picture)."""
-    plt = _pyplot()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(6.4, 4.0))
     for label, curve in curves.items():
         curve = np.asarray(curve, np.float64)
@@ -61,12 +63,12 @@ def gradient_norms(curves: dict, path, *, xlabel="distance from the loss (steps)
     ax.set_title(title)
     ax.grid(alpha=0.3, which="both")
     ax.legend(fontsize=8)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def trajectories(paths, path, *, labels=None, title="hidden-state trajectories (PCA)"):
     """2-D trajectories (`[(T_i, 2)]`), coloured by label when given, else by time."""
-    plt = _pyplot()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(5.6, 4.8))
     if labels is None:
         for p in paths:
@@ -87,12 +89,12 @@ def trajectories(paths, path, *, labels=None, title="hidden-state trajectories (
     ax.set_xlabel("PC 1")
     ax.set_ylabel("PC 2")
     ax.set_title(title)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def attention_heatmaps(alignments, path, *, sources=None, targets=None, columns=2):
     """One heatmap per `(T, S)` alignment; tick labels from token lists when given."""
-    plt = _pyplot()
+    plt = pyplot()
     n = len(alignments)
     rows = (n + columns - 1) // columns
     fig, axes = plt.subplots(rows, columns, figsize=(4.2 * columns, 3.6 * rows), squeeze=False)
@@ -109,12 +111,12 @@ def attention_heatmaps(alignments, path, *, sources=None, targets=None, columns=
         ax.set_xlabel("source")
         ax.set_ylabel("output")
     fig.suptitle("attention alignments")
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def unit_heatmap(states, path, *, title="hidden units over time", max_units=64):
     """Activations `(T, U)` of one sequence as a units x time heatmap."""
-    plt = _pyplot()
+    plt = pyplot()
     states = np.asarray(states)[:, :max_units]
     fig, ax = plt.subplots(figsize=(6.4, 3.8))
     image = ax.imshow(states.T, cmap="RdBu_r", vmin=-1, vmax=1, aspect="auto")
@@ -122,19 +124,19 @@ def unit_heatmap(states, path, *, title="hidden units over time", max_units=64):
     ax.set_xlabel("time step")
     ax.set_ylabel("unit")
     ax.set_title(title)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def saliency(values, path, *, title="input saliency ||d y / d x_t||"):
     """Saliency `(T,)` of one sequence as bars over time."""
-    plt = _pyplot()
+    plt = pyplot()
     values = np.asarray(values, np.float64)
     fig, ax = plt.subplots(figsize=(6.4, 3.0))
     ax.bar(np.arange(len(values)), np.nan_to_num(values))
     ax.set_xlabel("time step")
     ax.set_title(title)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
-__all__ = ["attention_heatmaps", "gradient_norms", "saliency", "training_curves",
-           "trajectories", "unit_heatmap"]
+__all__ = ["attention_heatmaps", "gradient_norms", "pyplot", "saliency", "save_figure",
+           "training_curves", "trajectories", "unit_heatmap"]

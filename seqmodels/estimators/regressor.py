@@ -24,7 +24,7 @@ class SequenceRegressor(RegressorMixin, ManyToOneEstimator):
 
     def _learn_targets(self, y, items):
         y2 = self._as_matrix(y, items, "y")
-        self.single_target_ = np.ndim(y) == 1
+        self.single_target_ = np.asarray(y, dtype=np.float32).ndim == 1
         self.y_mean_, self.y_scale_ = y2.mean(axis=0), y2.std(axis=0) + 1e-8
         self._num_outputs = y2.shape[1]
         return (y2 - self.y_mean_) / self.y_scale_

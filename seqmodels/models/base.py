@@ -31,7 +31,7 @@ class EncodingModel(BuildByCall, keras.Model):
             `(batch, time, features)`.
         embedding_dim: int. Size of each token embedding.
         cell, units, num_layers, bidirectional, dropout, recurrent_dropout,
-        layer_dropout, learn_initial_state: the `RecurrentEncoder`'s.
+        layer_dropout, learn_initial_state, cell_options: the `RecurrentEncoder`'s.
         head_dropout: float. Dropout before the output layer.
     """
 
@@ -48,6 +48,7 @@ class EncodingModel(BuildByCall, keras.Model):
         recurrent_dropout=0.0,
         layer_dropout=0.0,
         learn_initial_state=False,
+        cell_options=None,
         head_dropout=0.0,
         **kwargs,
     ):
@@ -63,7 +64,7 @@ class EncodingModel(BuildByCall, keras.Model):
         self.encoder = RecurrentEncoder(
             cell=cell, units=units, num_layers=num_layers, bidirectional=bidirectional,
             dropout=dropout, recurrent_dropout=recurrent_dropout, layer_dropout=layer_dropout,
-            learn_initial_state=learn_initial_state, name="encoder",
+            learn_initial_state=learn_initial_state, cell_options=cell_options, name="encoder",
         )
         self.head_dropout_layer = keras.layers.Dropout(self.head_dropout, name="head_dropout")
         self.feature_size = None  # F of float inputs, known once built (used by the export)
@@ -92,6 +93,7 @@ class EncodingModel(BuildByCall, keras.Model):
             "recurrent_dropout": self.encoder.recurrent_dropout,
             "layer_dropout": self.encoder.layer_dropout,
             "learn_initial_state": self.encoder.learn_initial_state,
+            "cell_options": self.encoder.cell_options,
             "head_dropout": self.head_dropout,
         }
 

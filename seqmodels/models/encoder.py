@@ -38,6 +38,10 @@ class RecurrentEncoder(keras.layers.Layer):
         recurrent_dropout: float. Recurrent dropout inside each cell.
         layer_dropout: float. Dropout on the outputs between stacked layers.
         learn_initial_state: bool. Learn `h_0` instead of zeros.
+        cell_options: dict or None. More arguments of every cell, e.g.
+            `{"activation": "relu", "recurrent_initializer": "identity"}` for an
+            IRNN (Le et al. 2015), or `{"layer_norm": True}`; values must be
+            serializable (names, numbers).
 
     Call arguments:
         sequences: float `(batch, time, features)`.
@@ -60,10 +64,12 @@ class RecurrentEncoder(keras.layers.Layer):
         recurrent_dropout=0.0,
         layer_dropout=0.0,
         learn_initial_state=False,
+        cell_options=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
         self.cell = check_cell_name(cell)
+        self.cell_options = dict(cell_options or {})
         self.units = check_units(units)
         self.num_layers = check_layers("num_layers", num_layers)
         self.bidirectional = bool(bidirectional)
@@ -77,7 +83,8 @@ class RecurrentEncoder(keras.layers.Layer):
 
     def _make_layer(self, index):
         cell = get_cell(self.cell, self.units, dropout=self.dropout,
-                        recurrent_dropout=self.recurrent_dropout, dtype=self.dtype_policy)
+                        recurrent_dropout=self.recurrent_dropout, dtype=self.dtype_policy,
+                        **self.cell_options)
         layer = Recurrent(cell, return_sequences=True, return_state=True,
                           learn_initial_state=self.learn_initial_state,
                           name=f"recurrent_{index}", dtype=self.dtype_policy)
@@ -140,6 +147,7 @@ class RecurrentEncoder(keras.layers.Layer):
             "recurrent_dropout": self.recurrent_dropout,
             "layer_dropout": self.layer_dropout,
             "learn_initial_state": self.learn_initial_state,
+            "cell_options": self.cell_options,
         }
 
 

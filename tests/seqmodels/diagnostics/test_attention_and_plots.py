@@ -62,3 +62,22 @@ def test_plots_write_png_files(tmp_path):
         assert width > 300 and height > 200
     with pytest.raises(ValueError, match="Received keys"):
         plots.training_curves({"val_loss": [1.0]}, tmp_path / "bad.png")
+
+
+def test_exposure_bias_is_zero_on_the_model_s_own_outputs_and_measured_otherwise():
+    from seqmodels.diagnostics import exposure_bias
+
+    keras.utils.set_random_seed(0)
+    model = EncoderDecoder(9, 8, embedding_dim=4, units=8, attention="luong")
+    sources = np.array([[4, 5, 6], [7, 8, 0]])
+    # labels = the model's own greedy outputs: both passes see the same history
+    own = np.asarray(model.generate({"inputs": sources}, "greedy", max_length=4)["tokens"])[:, 0]
+    labels = np.where(np.cumsum(own == 3, axis=1) - (own == 3) > 0, 0, own)  # pad after </s>
+    decoder_inputs = np.concatenate([np.full((2, 1), 2), labels[:, :-1]], axis=1)
+    decoder_inputs[labels == 0] = 0
+    batch = {"inputs": sources, "decoder_inputs": decoder_inputs}
+    result = exposure_bias(model, batch, labels)
+    assert result["teacher_forced"] == 1.0 and result["free_running"] == 1.0
+    assert result["gap"] == 0.0 and result["tokens"] == int((labels != 0).sum())
+    shifted = np.where(labels != 0, np.maximum((labels + 1) % 8, 4), 0)  # every label wrong
+    assert exposure_bias(model, batch, shifted)["free_running"] == 0.0

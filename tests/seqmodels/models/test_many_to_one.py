@@ -102,3 +102,22 @@ def test_fit_learns_which_half_holds_the_larger_sum(rng):
     model.fit({"inputs": x, "inputs_mask": mask}, y, epochs=30, batch_size=50, verbose=0)
     _, accuracy = model.evaluate({"inputs": x, "inputs_mask": mask}, y, verbose=0)
     assert accuracy > 0.85
+
+
+def test_cell_options_build_an_irnn_and_survive_a_keras_round_trip(tmp_path):
+    import keras
+    import numpy as np
+
+    from seqmodels.models import ManyToOne
+
+    model = ManyToOne(2, cell="elman", units=3,
+                      cell_options={"activation": "relu", "recurrent_initializer": "identity"})
+    x = {"inputs": np.random.default_rng(0).normal(size=(2, 4, 2)).astype("float32")}
+    before = np.asarray(model(x))
+    cell = model.encoder.stack[0].cell
+    np.testing.assert_array_equal(np.asarray(cell.recurrent_kernel), np.eye(3))
+    assert cell.activation.__name__ == "relu"
+    model.save(tmp_path / "irnn.keras")
+    again = keras.saving.load_model(tmp_path / "irnn.keras", safe_mode=True)
+    assert again.encoder.cell_options == {"activation": "relu", "recurrent_initializer": "identity"}
+    np.testing.assert_allclose(np.asarray(again(x)), before, rtol=1e-6)
