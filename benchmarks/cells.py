@@ -13,11 +13,19 @@ the ratios hold even on a shared, noisy machine:
    and the fraction of the measured float32 matmul ceiling (tf.matmul 2048^2).
 2. `mingru`: MinGRU over T in {256 ... 8192} via the sequential, chunked and
    parallel scans and `scan_path="auto"`, beside `keras.layers.GRU`.
+3. `scaling` (the seed's O(T) sequential cost): seconds per training step
+   (batch 32, input 32, 128 units) against T in {64 ... 8192} for the
+   sequential cells (`Recurrent(GRUCell)`, `Recurrent(LSTMCell)`), the fused
+   input path (`fuse_inputs=True`) and MinGRU's sequential and parallel scans;
+   the crossover is the first T at which the parallel scan beats the
+   sequential GRU. Keras-only code, so it also runs on Keras's JAX backend
+   (`KERAS_BACKEND=jax`, e.g. on a GPU machine without TensorFlow).
 
 Usage:
-    python benchmarks/cells.py [--section gated|mingru|all] [--rounds 3] [--quick]
+    python benchmarks/cells.py [--section gated|mingru|scaling|all] [--rounds 3] [--quick]
 
-Writes benchmarks/results/cells.json and prints Markdown tables.
+Writes benchmarks/results/cells.json (scaling: cells_scaling_<backend>_<device>.json) and
+prints Markdown tables.
 """
 
 import argparse
@@ -32,7 +40,11 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
-import tensorflow as tf  # noqa: E402
+
+if keras.backend.backend() == "tensorflow":
+    import tensorflow as tf
+else:  # the scaling section on another backend (no TensorFlow needed)
+    tf = None
 
 from seqmodels.cells import GRUCell, LSTMCell, MinGRUCell  # noqa: E402
 from seqmodels.layers import Recurrent  # noqa: E402
@@ -189,6 +201,43 @@ def bench_mingru(time_steps, rounds, features=32, hidden=128):
     return row
 
 
+SCALING_LAYERS = {
+    "gru": lambda h: Recurrent(GRUCell(h), fuse_inputs=False),
+    "gru_fused": lambda h: Recurrent(GRUCell(h), fuse_inputs=True),
+    "lstm": lambda h: Recurrent(LSTMCell(h), fuse_inputs=False),
+    "mingru_sequential": lambda h: Recurrent(MinGRUCell(h), scan_path="sequential"),
+    "mingru_parallel": lambda h: Recurrent(MinGRUCell(h), scan_path="parallel"),
+}
+
+
+def bench_scaling(time_steps, rounds, batch=32, features=32, hidden=128):
+    """Seconds per training step of each `SCALING_LAYERS` entry at one T."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(batch, time_steps, features)).astype("float32")
+    y = rng.normal(size=(batch, 1)).astype("float32")
+    runners = {name: keras_runner(keras_model(make(hidden), time_steps, features), x, y)
+               for name, make in SCALING_LAYERS.items()}
+    probe = time_interleaved(runners, 1, 1)
+    steps = max(1, int(0.5 / max(probe.values())))
+    seconds = time_interleaved(runners, steps, rounds)
+    return {"T": time_steps, "B": batch, "I": features, "H": hidden, "steps": steps,
+            **{f"{name}_s": value for name, value in seconds.items()},
+            "parallel_vs_gru": seconds["gru"] / seconds["mingru_parallel"]}
+
+
+def crossover(rows, fast="mingru_parallel_s", slow="gru_s"):
+    """The first T at which `fast` takes less time per step than `slow` (None if never)."""
+    return next((row["T"] for row in rows if row[fast] < row[slow]), None)
+
+
+def device_name():
+    if keras.backend.backend() == "jax":
+        import jax
+
+        return jax.devices()[0].platform
+    return "gpu" if tf.config.list_logical_devices("GPU") else "cpu"
+
+
 def gated_grid(quick):
     if quick:
         return [(k, 50, 32, 128) for k in ("lstm", "gru")]
@@ -220,12 +269,15 @@ def print_tables(result):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--section", choices=("gated", "mingru", "all"), default="all")
+    parser.add_argument("--section", choices=("gated", "mingru", "scaling", "all"),
+                        default="all")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="a small grid, for a smoke run")
-    parser.add_argument("--out", default=str(RESULTS))
+    parser.add_argument("--out", default=None)
     args = parser.parse_args(argv)
     keras.utils.set_random_seed(0)
+    if args.section == "scaling":
+        return main_scaling(args)
     ceiling = matmul_ceiling()
     result = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                           "tensorflow": tf.__version__, "keras": keras.__version__,
@@ -242,9 +294,37 @@ def main(argv=None):
         for t in ((256, 1024) if args.quick else (256, 1024, 4096, 8192)):
             result["mingru"].append(bench_mingru(t, args.rounds))
             print(json.dumps(result["mingru"][-1]), flush=True)
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps(result, indent=1))
+    out = Path(args.out or RESULTS)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=1))
     print_tables(result)
+
+
+def main_scaling(args):
+    lengths = (64, 256, 1024) if args.quick else (64, 256, 1024, 4096, 8192)
+    rows = []
+    for t in lengths:
+        rows.append(bench_scaling(t, args.rounds))
+        print(json.dumps(rows[-1]), flush=True)
+    device = device_name()
+    result = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                          "backend": keras.backend.backend(), "device": device,
+                          "keras": keras.__version__},
+              "rounds": args.rounds, "scaling": rows,
+              "crossover_parallel_vs_gru": crossover(rows),
+              "crossover_parallel_vs_sequential_scan": crossover(
+                  rows, slow="mingru_sequential_s")}
+    name = f"cells_scaling_{keras.backend.backend()}_{device}.json"
+    out = Path(args.out) if args.out else RESULTS.parent / name
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=1))
+    names = list(SCALING_LAYERS)
+    print("| T | " + " | ".join(f"{n} (ms)" for n in names) + " | GRU / parallel |")
+    print("|---" * (len(names) + 2) + "|")
+    for row in rows:
+        cells = " | ".join(f"{1000 * row[n + '_s']:.1f}" for n in names)
+        print(f"| {row['T']} | {cells} | {row['parallel_vs_gru']:.2f}x |")
+    print("crossover (parallel beats GRU):", result["crossover_parallel_vs_gru"])
 
 
 if __name__ == "__main__":

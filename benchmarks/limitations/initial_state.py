@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/limitations/initial_state.py        # ~6 min on 2 CPU cores
 
 Part A: the spread (std over 5 seeds) of the final validation MSE of an
-Elman (tanh) network, 32 units, T = 50, 400 Adam steps of batch 64, for
+Elman (tanh) network, 32 units, T = 30, 1,500 Adam steps (lr 2e-3) of batch 64, for
 recurrent initialisations glorot_uniform / orthogonal / identity with a zero
 initial state, and orthogonal with a learned initial state
 (`learn_initial_state=True`, the package's remedy).
@@ -35,7 +35,7 @@ CONFIGS = {
     "orthogonal, learned h0": {"cell_options": {"recurrent_initializer": "orthogonal"},
                                "learn_initial_state": True},
 }
-LENGTHS = [1, 2, 5, 10, 20, 50]
+LENGTHS = [1, 2, 5, 10, 20, 30]
 
 
 def train(name, options, seed, data, steps):
@@ -49,8 +49,8 @@ def train(name, options, seed, data, steps):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--length", type=int, default=50)
-    parser.add_argument("--steps", type=int, default=400)
+    parser.add_argument("--length", type=int, default=30)
+    parser.add_argument("--steps", type=int, default=1500)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
     args = parser.parse_args(argv)
     data = (adding_data(64 * args.steps, args.length, 0), adding_data(1000, args.length, 1))
