@@ -70,3 +70,15 @@ def test_saliency_of_token_inputs_is_over_embeddings():
     values = input_saliency(model, np.array([[3, 4, 5, 0], [6, 7, 0, 0]]))
     assert np.isfinite(values[0, :3]).all() and np.isnan(values[0, 3])
     assert np.isnan(values[1, 2:]).all() and (values[1, :2] > 0).all()
+
+
+def test_every_diagnostic_gives_the_same_answer_on_a_reloaded_model(tmp_path):
+    model = contracting_elman(decay=0.7, input_weight=0.5)
+    model.save(tmp_path / "m.keras")
+    reloaded = keras.saving.load_model(tmp_path / "m.keras", safe_mode=True)
+    x = np.random.default_rng(0).normal(size=(3, 6, 1)).astype("float32")
+    batch = {"inputs": x, "inputs_mask": np.arange(6)[None, :] < np.array([[6], [4], [2]])}
+    for diagnostic in (hidden_states,
+                       lambda m, b: initial_state_sensitivity(m, b, lengths=[2, 6]),
+                       input_saliency):
+        np.testing.assert_equal(diagnostic(reloaded, batch), diagnostic(model, batch))
