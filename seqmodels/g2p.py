@@ -114,7 +114,7 @@ def train(letters, phones, train_pairs, valid_pairs, *, minutes, units=128, seed
                            units=units, attention="luong", dropout=0.1, output_dropout=0.1)
     model.compile(keras.optimizers.Adam(3e-3, clipnorm=5.0),
                   keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=0),
-                  metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")])
+                  weighted_metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")])
     history = model.fit(
         make_dataset(train_pairs, letters, phones, 256, shuffle_seed=seed),
         validation_data=make_dataset(valid_pairs, letters, phones, 512), epochs=100,

@@ -33,8 +33,8 @@ CELLS = {
 
 def adding_model(name, units=64, **options):
     """A unidirectional many-to-one regressor reading the last state."""
-    return ManyToOne(1, task="regression", units=units, pooling="last", bidirectional=False,
-                     **{**CELLS[name], **options})
+    return ManyToOne(1, task="regression", units=units, bidirectional=False,
+                     **{"pooling": "last", **CELLS[name], **options})
 
 
 def adding_data(n, length, seed):

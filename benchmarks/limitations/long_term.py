@@ -9,7 +9,9 @@ token ids, K = 10 symbols of an alphabet of 8 to recall after T - 1
 blanks): solved when the per-symbol accuracy on the K recalled steps > 99%
 (memoryless: 12.5%). Each (cell, T) trains `--steps` Adam steps (lr 2e-3,
 clipnorm 1, batch 32) on fresh examples; one seed. T in {50, 100, 200, 500,
-1000}; a cell stops at the first T it fails (longer ones are not tried).
+1000}; a cell stops at the first T it fails (longer ones are not tried)
+unless `--all-lengths`. `--merge` keeps the cells of an earlier result file
+and replaces those run now.
 """
 
 from __future__ import annotations
@@ -66,10 +68,12 @@ def main(argv=None):
     parser.add_argument("--lengths", type=int, nargs="+", default=LENGTHS)
     parser.add_argument("--steps", type=int, default=400)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--all-lengths", action="store_true")
+    parser.add_argument("--merge", action="store_true")
     args = parser.parse_args(argv)
     cells = args.cells or (list(CELLS) + (["gru+attention"] if args.task == "adding" else []))
     run = adding_run if args.task == "adding" else copy_run
-    results = {}
+    results = _earlier(args.task) if args.merge else {}
     for name in cells:
         results[name] = {}
         for length in args.lengths:
@@ -78,7 +82,7 @@ def main(argv=None):
             result["seconds"] = time.perf_counter() - start
             results[name][length] = result
             print(name, length, result, flush=True)
-            if not result["solved"]:
+            if not result["solved"] and not args.all_lengths:
                 break
     longest = {n: max([t for t, r in rs.items() if r["solved"]], default=None)
                for n, rs in results.items()}
@@ -87,6 +91,18 @@ def main(argv=None):
     print(save(f"long_term_{args.task}", {"command": "benchmarks/limitations/long_term.py",
                                           "args": vars(args), "results": results,
                                           "longest_solved": longest}))
+
+
+def _earlier(task):
+    import json
+
+    from benchmarks.limitations.common import RESULTS
+
+    path = RESULTS / f"long_term_{task}.json"
+    if not path.is_file():
+        return {}
+    earlier = json.loads(path.read_text())["results"]
+    return {name: {int(t): r for t, r in rows.items()} for name, rows in earlier.items()}
 
 
 def _plot(results, task, path):

@@ -93,7 +93,7 @@ def train_model(args, argv, train, valid, test, letters, phones, start):
     model.compile(
         optimizer=keras.optimizers.Adam(args.learning_rate, clipnorm=5.0),
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=0),
-        metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")],
+        weighted_metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")],
     )
     history = model.fit(
         make_dataset(train, letters, phones, args.batch_size, shuffle_seed=args.seed),

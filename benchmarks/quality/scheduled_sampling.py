@@ -38,7 +38,7 @@ def run(scheduled, data, args):
                            scheduled_sampling=scheduled)
     model.compile(keras.optimizers.Adam(2e-3, clipnorm=5.0),
                   keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=0),
-                  metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")])
+                  weighted_metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")])
     callbacks = []
     if scheduled:
         callbacks.append(ScheduledSampling("linear", k=1.0, c=args.step,

@@ -220,7 +220,7 @@ class SequenceEstimator(BaseEstimator):
         with self._strategy_scope():
             self.model_ = self._build_model()
             self.model_.compile(keras.optimizers.Adam(self.learning_rate, clipnorm=5.0),
-                                self._loss(), metrics=self._metrics())
+                                self._loss(), weighted_metrics=self._metrics())  # 0 on padding
             self.model_(next(iter(train_ds))[0])  # build the weights
         callbacks = list(callbacks or [])
         if self.early_stopping:
