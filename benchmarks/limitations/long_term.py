@@ -124,7 +124,7 @@ def _plot(results, task, path):
     ax.set_xscale("log")
     ax.set_xlabel("T")
     ax.set_ylabel(key.replace("_", " "))
-    ax.set_title(f"{task}: a cell stops at the first T it fails")
+    ax.set_title(f"{task}: one budget of Adam steps per (cell, T); NaN not drawn")
     ax.legend(fontsize=7)
     save_figure(fig, path)
 
