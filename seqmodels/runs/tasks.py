@@ -1,0 +1,150 @@
+"""The tasks `seqmodels train TASK` knows: a dataset of #2, its splits as Python data, a
+default estimator, and how it is scored.
+
+    japanese_vowels   speaker of a vowel utterance   SequenceClassifier  accuracy
+    turkish_pos       UPOS tag of each word          SequenceTagger      token accuracy
+    cmudict_g2p       pronunciation of a word        SequenceTransducer  WER / PER
+    adding_problem    sum of two marked values       SequenceRegressor   MSE (baseline 0.167)
+
+Each default is a small model that trains in minutes on 2 CPU cores; the
+quality benchmarks (`benchmarks/quality/`) hold the tuned ones.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+import numpy as np
+
+
+@dataclasses.dataclass(frozen=True)
+class Task:
+    """One trainable task.
+
+    Attributes:
+        name: what `seqmodels train` takes.
+        dataset: the `pipelines.datasets` name (with config) it reads.
+        estimator: class name in `seqmodels.estimators`.
+        defaults: the estimator's hyperparameters unless overridden.
+        read: `(split, data_dir, limit) -> (X, y)` Python data of one split.
+        score: `(estimator, X, y) -> {metric: value}` on held-out data.
+        validation: the split used for validation, or None (then 10% of train).
+        labelled_by_class: colour hidden-state trajectories by `y` (classifiers).
+    """
+
+    name: str
+    dataset: str
+    estimator: str
+    defaults: dict
+    read: Callable
+    score: Callable
+    validation: str | None = "validation"
+    labelled_by_class: bool = False
+
+    def make_estimator(self, **overrides):
+        from seqmodels import estimators
+
+        cls = getattr(estimators, self.estimator)
+        params = {**self.defaults, **overrides}
+        unknown = sorted(set(params) - set(cls().get_params()))
+        if unknown:
+            raise ValueError(f"Unknown hyperparameters for {self.estimator}: {unknown}. "
+                             f"Expected some of {sorted(cls().get_params())}.")
+        return cls(**params)
+
+
+def _examples(dataset, split, data_dir, limit):
+    from pipelines.datasets import load
+
+    for i, example in enumerate(load(dataset, split, data_dir).as_numpy_iterator()):
+        if limit and i >= limit:
+            return
+        yield example
+
+
+def _read_vowels(split, data_dir=None, limit=None):
+    examples = list(_examples("japanese_vowels", split, data_dir, limit))
+    return [e["features"] for e in examples], np.array([int(e["label"]) + 1 for e in examples])
+
+
+def _read_turkish(split, data_dir=None, limit=None):
+    X, y = [], []
+    for e in _examples("turkish_pos", split, data_dir, limit):
+        X.append([t.decode() for t in e["tokens"]])
+        y.append([t.decode() for t in e["upos"]])
+    return X, y
+
+
+def _read_g2p(split, data_dir=None, limit=None):
+    """Words and their first pronunciation (as phoneme lists); scoring uses all of them."""
+    X, y, references = [], [], []
+    for e in _examples("cmudict_g2p", split, data_dir, limit):
+        prons = [p.decode().split() for p in e["pronunciations"]]
+        X.append(e["word"].decode())
+        y.append(prons[0])
+        references.append(prons)
+    return X, _References(y, references)
+
+
+class _References(list):
+    """Targets (first pronunciation) that also carry every pronunciation, for WER / PER."""
+
+    def __init__(self, targets, all_references):
+        super().__init__(targets)
+        self.all = all_references
+
+
+def _read_adding(split, data_dir=None, limit=None):
+    examples = list(_examples("adding_problem/T50", split, data_dir, limit))
+    return np.stack([e["inputs"] for e in examples]), np.array([e["target"] for e in examples])
+
+
+def _accuracy(estimator, X, y):
+    return {"accuracy": float(estimator.score(X, y))}
+
+
+def _error_rates(estimator, X, y):
+    from seqmodels.metrics import error_rates
+
+    references = getattr(y, "all", [[t] for t in y])
+    rates = error_rates(estimator.predict(X), references)
+    return {"wer": rates["wer"], "per": rates["per"], "words": rates["words"]}
+
+
+def _mse(estimator, X, y):
+    error = estimator.predict(X) - np.asarray(y)
+    return {"mse": float(np.mean(error ** 2)), "baseline_mse": float(np.var(y))}
+
+
+TASKS = {
+    task.name: task
+    for task in (
+        Task("japanese_vowels", "japanese_vowels", "SequenceClassifier",
+             {"cell": "gru", "units": 64, "bidirectional": True, "pooling": "mean",
+              "dropout": 0.2, "epochs": 40, "batch_size": 32, "learning_rate": 3e-3},
+             _read_vowels, _accuracy, validation=None, labelled_by_class=True),
+        Task("turkish_pos", "turkish_pos", "SequenceTagger",
+             {"cell": "gru", "units": 64, "embedding_dim": 64, "bidirectional": True,
+              "dropout": 0.2, "epochs": 8, "batch_size": 32, "learning_rate": 3e-3},
+             _read_turkish, _accuracy),
+        Task("cmudict_g2p", "cmudict_g2p", "SequenceTransducer",
+             {"cell": "lstm", "units": 128, "embedding_dim": 64, "attention": "luong",
+              "dropout": 0.1, "epochs": 10, "batch_size": 256, "learning_rate": 3e-3,
+              "beam_width": 4},
+             _read_g2p, _error_rates),
+        Task("adding_problem", "adding_problem/T50", "SequenceRegressor",
+             {"cell": "gru", "units": 32, "bidirectional": False, "pooling": "last",
+              "epochs": 10, "batch_size": 64, "learning_rate": 3e-3},
+             _read_adding, _mse, validation=None),
+    )
+}
+
+
+def get_task(name: str) -> Task:
+    if name not in TASKS:
+        raise ValueError(f"Unknown task {name!r}; expected one of {sorted(TASKS)}.")
+    return TASKS[name]
+
+
+__all__ = ["TASKS", "Task", "get_task"]
