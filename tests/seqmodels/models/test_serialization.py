@@ -16,7 +16,8 @@ from tests.seqmodels.models.helpers import reload
 
 ENCODING = dict(vocabulary_size=11, embedding_dim=3, cell="gru", units=5, num_layers=2,
                 bidirectional=True, dropout=0.1, recurrent_dropout=0.15, layer_dropout=0.2,
-                learn_initial_state=True, head_dropout=0.25)
+                learn_initial_state=True, head_dropout=0.25,
+                cell_options={"layer_norm": True, "recurrent_initializer": "identity"})
 TOKENS = {"inputs": np.array([[4, 5, 6], [7, 0, 0]])}
 TARGETS = {**TOKENS, "decoder_inputs": np.array([[2, 4], [2, 5]])}
 
