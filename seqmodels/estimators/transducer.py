@@ -111,19 +111,41 @@ class SequenceTransducer(SequenceEstimator):
 
         return Greedy() if self.beam_width == 1 else BeamSearch(self.beam_width)
 
+    def _decoder(self):
+        """The compiled decoding function, built once per (model, beam_width, max length).
+
+        Held outside the pickled state (`__getstate__`): a `tf.function` does
+        not pickle, and an unpickled estimator builds its own on first use.
+        """
+        import tensorflow as tf
+
+        key = (id(self.model_), self.beam_width, self.max_output_length)
+        cached = self.__dict__.get("_decoder_cache")
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        strategy = self._strategy_object()
+        extra = self.max_output_length
+        model = self.model_
+
+        @tf.function(input_signature=[tf.TensorSpec([None, None], tf.int32)], autograph=False)
+        def run(ids):
+            length = extra if extra is not None else 2 * tf.shape(ids)[1] + 10
+            return model.generate({"inputs": ids}, strategy, max_length=length)["tokens"]
+
+        self.__dict__["_decoder_cache"] = (key, run)
+        return run
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        state.pop("_decoder_cache", None)
+        return state
+
     def predict(self, X):
         """Decoded outputs, one per item: strings, or token lists (as y was)."""
         import tensorflow as tf
 
         items = self._read_inputs(X, fitting=False)
-        strategy = self._strategy_object()
-        extra = self.max_output_length
-
-        @tf.function(input_signature=[tf.TensorSpec([None, None], tf.int32)], autograph=False)
-        def run(ids):
-            length = extra if extra is not None else 2 * tf.shape(ids)[1] + 10
-            return self.model_.generate({"inputs": ids}, strategy, max_length=length)["tokens"]
-
+        run = self._decoder()
         outputs = []
         for start in range(0, len(items), 256):
             chunk = items[start:start + 256]

@@ -55,3 +55,15 @@ def test_pickles_and_exports_what_it_predicts(rng, tmp_path):
     served = tf.saved_model.load(str(model.export(tmp_path / "upper")))
     out = served.signatures["serving_default"](inputs=tf.constant(X[:8]))
     assert [s.decode() for s in out["outputs"].numpy()] == model.predict(X[:8])
+
+
+def test_the_decoding_function_is_built_once_and_never_pickled(rng):
+    X = words(rng, 40)
+    model = SequenceTransducer(units=8, epochs=1, beam_width=2, random_state=0)
+    model.fit(X, [w.upper() for w in X])
+    first = model.predict(X[:4])
+    run = model._decoder()
+    assert model.predict(X[:4]) == first and model._decoder() is run  # reused, not retraced
+    again = pickle.loads(pickle.dumps(model))  # after predict: the tf.function stays behind
+    assert "_decoder_cache" not in again.__dict__ and again.predict(X[:4]) == first
+    assert model.set_params(beam_width=1)._decoder() is not run  # new settings, new function
