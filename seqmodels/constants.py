@@ -24,4 +24,7 @@ START_TOKEN = "<s>"
 END_TOKEN = "</s>"
 
 SPECIAL_TOKENS = (PAD_TOKEN, OOV_TOKEN, START_TOKEN, END_TOKEN)
+
+#: Ids decoding never emits (seqmodels.decoding, and the diagnostics that compare with it).
+NEVER_DECODED_IDS = (PAD_ID, OOV_ID, START_ID)
 NUM_SPECIAL_TOKENS = len(SPECIAL_TOKENS)

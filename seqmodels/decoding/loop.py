@@ -33,9 +33,9 @@ def _allowed(log_probs, finished, step, min_length, end_id):
     """
     vocab = ops.shape(log_probs)[-1]
     ids = ops.arange(vocab)
-    banned = ops.logical_or(ids == constants.PAD_ID, ids == constants.START_ID)
-    banned = ops.logical_or(banned, ids == constants.OOV_ID)
-    banned = ops.logical_or(banned, ops.logical_and(ids == end_id, step < min_length))
+    banned = ops.logical_and(ids == end_id, step < min_length)
+    for never in constants.NEVER_DECODED_IDS:
+        banned = ops.logical_or(banned, ids == never)
     log_probs = ops.where(banned, NEG, log_probs)
     frozen = ops.where(ids == constants.PAD_ID, 0.0, NEG)  # (V,)
     return ops.where(finished[..., None], frozen, log_probs)

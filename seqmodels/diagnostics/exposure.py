@@ -13,8 +13,6 @@ import numpy as np
 from seqmodels import constants
 from seqmodels.diagnostics.reading import as_inputs
 
-BANNED = [constants.PAD_ID, constants.OOV_ID, constants.START_ID]
-
 
 def exposure_bias(model, inputs, labels, *, strategy="greedy") -> dict:
     """Per-token accuracy with teacher forcing and free-running, on the same labels.
@@ -37,7 +35,7 @@ def exposure_bias(model, inputs, labels, *, strategy="greedy") -> dict:
     labels = np.asarray(labels)
     real = labels != 0
     logits = np.array(model(inputs, training=False), np.float64)  # (B, T, V)
-    logits[..., BANNED] = -np.inf  # what decoding never emits, so both passes choose alike
+    logits[..., list(constants.NEVER_DECODED_IDS)] = -np.inf  # both passes choose alike
     forced = np.argmax(logits, axis=-1)
     source = {k: v for k, v in inputs.items() if not k.startswith("decoder_inputs")}
     generated = model.generate(source, strategy, max_length=labels.shape[1])["tokens"]

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from seqmodels import constants
-from seqmodels.models.inputs import MASK_SUFFIX
+from seqmodels.models.inputs import read_sequence
 
 
 def as_inputs(inputs) -> dict:
@@ -16,18 +15,13 @@ def as_inputs(inputs) -> dict:
 
 
 def sequence_mask(inputs: dict, name: str = "inputs") -> np.ndarray:
-    """`(B, T)` bool, True at real steps of `inputs[name]`.
+    """`(B, T)` bool, True at real steps of `inputs[name]`, by the models' own rule.
 
-    The explicit `<name>_mask` when given; else, for token ids, `id != 0`;
-    else every step is real.
+    `seqmodels.models.inputs.read_sequence`: the explicit `<name>_mask` when
+    given, else `id != 0` for token ids; float inputs without a mask are all real.
     """
-    x = np.asarray(inputs[name])
-    if name + MASK_SUFFIX in inputs:
-        return np.asarray(inputs[name + MASK_SUFFIX]).astype(bool)
-    if np.issubdtype(x.dtype, np.integer):
-        ids = x if x.ndim == 2 else x[..., 0]
-        return ids != constants.PAD_ID
-    return np.ones(x.shape[:2], bool)
+    x, mask = read_sequence(inputs, name)
+    return np.ones(tuple(x.shape[:2]), bool) if mask is None else np.asarray(mask, bool)
 
 
 def step_mask(inputs: dict, layer_path: str, shape) -> np.ndarray:

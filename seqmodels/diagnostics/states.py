@@ -49,10 +49,10 @@ def project_trajectories(states, n_components: int = 2):
     return paths, pca
 
 
-def _outputs(model, inputs, probes=None):
+def _outputs(model, inputs, layers=None, probes=None):
     if probes is None:
         return np.asarray(model(inputs, training=False), np.float64)
-    with probing(recurrent_layers(model), probes):
+    with probing(layers, probes):
         return np.asarray(model(inputs, training=False), np.float64)
 
 
@@ -80,15 +80,16 @@ def initial_state_sensitivity(model, inputs, *, lengths=None, scale: float = 1.0
     full = np.asarray(inputs["inputs"]).shape[1]
     rng = np.random.default_rng(seed)
     size = np.asarray(inputs["inputs"]).shape[0]
+    layers = recurrent_layers(model)
     offsets = {p: rng.normal(0.0, scale, (size, layer.cell.units)).astype("float32")
-               for p, layer in recurrent_layers(model).items()}  # the same for every T
+               for p, layer in layers.items()}  # the same for every T
     result = {}
     for length in lengths or [full]:
         if not 1 <= length <= full:
             raise ValueError(f"Expected lengths in [1, {full}]. Received: {length}.")
         batch = _truncate(inputs, length)
         base = _outputs(model, batch)
-        moved = _outputs(model, batch,
+        moved = _outputs(model, batch, layers,
                          {p: StateProbe(initial_offset=o) for p, o in offsets.items()})
         change = moved - base
         if change.ndim == 3:  # one output per step: real steps only

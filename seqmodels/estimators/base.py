@@ -28,6 +28,14 @@ def _pick(values, indices):
     return [values[i] for i in indices]
 
 
+def encode_labels(classes, labels, name):
+    """int32 indices of `labels` in the sorted `classes`; unseen labels are an error."""
+    unknown = sorted(set(np.asarray(labels).tolist()) - set(classes.tolist()), key=str)
+    if unknown:
+        raise ValueError(f"{name} has labels not seen in y: {unknown[:5]}.")
+    return np.searchsorted(classes, labels).astype(np.int32)
+
+
 def check_int(name, value, low):
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
         raise ValueError(f"Expected `{name}` to be an integer >= {low}. Received: {value!r}.")
@@ -58,6 +66,7 @@ class SequenceEstimator(BaseEstimator):
     """
 
     _task = None  # the pipelines task of the targets
+    _input_kinds = (inputs.FEATURES, inputs.CHARS, inputs.WORDS)  # what X may be
 
     def __init__(self, cell="gru", units=32, num_layers=1, bidirectional=True, dropout=0.0,
                  embedding_dim=32, epochs=20, batch_size=32, learning_rate=3e-3,
@@ -117,7 +126,6 @@ class SequenceEstimator(BaseEstimator):
         """
         self._check_params()
         self._require_y(y)
-        self._check_input_kind(X)
         items = self._read_inputs(X, fitting=True)
         targets = self._learn_targets(y, items)
         validation = None
@@ -127,16 +135,15 @@ class SequenceEstimator(BaseEstimator):
             validation = (val_items, self._encode_targets(y_val, val_items, name="y_val"))
         return self._train(items, targets, callbacks, validation)
 
-    def _check_input_kind(self, X):
-        """Hook: refuse input kinds the estimator cannot read."""
-
     def _read_inputs(self, X, *, fitting, check_fitted=True, name="X"):
         """Encoded sequences: float `(time_i, F)` arrays or int32 id arrays `(time_i,)`."""
         if fitting:
-            self.input_kind_ = inputs.kind_of(X)
-            self.vocabulary_ = None
-            if self.input_kind_ != inputs.FEATURES:
-                self.vocabulary_ = inputs.learn_vocabulary(X, self.input_kind_)
+            kind = inputs.kind_of(X)
+            if kind not in self._input_kinds:
+                readable = " or ".join(inputs.KIND_NAMES[k] for k in self._input_kinds)
+                raise ValueError(f"{type(self).__name__} reads {readable}; received "
+                                 f"{inputs.KIND_NAMES[kind]}.")
+            self.input_kind_ = kind
         else:
             if check_fitted:
                 check_is_fitted(self, "model_")
@@ -147,6 +154,7 @@ class SequenceEstimator(BaseEstimator):
         if self.input_kind_ == inputs.FEATURES:
             arrays = inputs.feature_arrays(X, name)
             if fitting:
+                self.vocabulary_ = None
                 self.n_features_in_ = arrays[0].shape[1]
             for i, array in enumerate(arrays):
                 if array.shape[1] != self.n_features_in_:
@@ -154,7 +162,14 @@ class SequenceEstimator(BaseEstimator):
                         f"{name}[{i}] has {array.shape[1]} features per step, but this "
                         f"estimator was fitted with {self.n_features_in_}.")
             return arrays
-        return inputs.token_ids(X, self.input_kind_, self.vocabulary_, name)
+        strings = inputs.texts(X, self.input_kind_, name)
+        if fitting:
+            self.vocabulary_ = inputs.learn_vocabulary(strings, self.input_kind_)
+        return self.vocabulary_.encode_python(strings)
+
+    def _vocabulary_option(self):
+        """The export's `vocabulary` option: token inputs are served as strings."""
+        return {} if self.vocabulary_ is None else {"vocabulary": self.vocabulary_}
 
     def _model_inputs(self):
         """`vocabulary_size` / `embedding_dim` of the Keras model for the input kind."""
@@ -268,4 +283,4 @@ class SequenceEstimator(BaseEstimator):
         return export_saved_model(self.model_, directory, **self._export_options(), **options)
 
 
-__all__ = ["STRATEGIES", "SequenceEstimator", "check_int"]
+__all__ = ["STRATEGIES", "SequenceEstimator", "check_int", "encode_labels"]

@@ -8,6 +8,7 @@ from sklearn.base import ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d
 
+from seqmodels.estimators.base import encode_labels
 from seqmodels.estimators.many_to_one import ManyToOneEstimator
 
 
@@ -28,25 +29,27 @@ class SequenceClassifier(ClassifierMixin, ManyToOneEstimator):
 
     _task = "classification"
 
+    @property
+    def _num_outputs(self):
+        return len(self.classes_)
+
     def _learn_targets(self, y, items):
+        y = self._labels(y, items, "y")
+        self.classes_ = np.unique(y)
+        return np.searchsorted(self.classes_, y).astype(np.int32)
+
+    def _encode_targets(self, y, items, name="y"):
+        return encode_labels(self.classes_, self._labels(y, items, name), name)
+
+    @staticmethod
+    def _labels(y, items, name):
+        """One class label per sequence, as a 1-D array (a column vector warns and is raveled)."""
         y = column_or_1d(y, warn=True)
         check_classification_targets(y)
         if len(y) != len(items):
-            raise ValueError(f"Expected y of shape ({len(items)},), one label per sequence. "
-                             f"Received: shape={y.shape}.")
-        self.classes_ = np.unique(y)
-        self._num_outputs = len(self.classes_)
-        return self._encode_targets(y, items)
-
-    def _encode_targets(self, y, items, name="y"):
-        y = np.asarray(y)
-        if y.shape != (len(items),):
             raise ValueError(f"Expected {name} of shape ({len(items)},), one label per "
                              f"sequence. Received: shape={y.shape}.")
-        unknown = sorted(set(y.tolist()) - set(self.classes_.tolist()), key=str)
-        if unknown:
-            raise ValueError(f"{name} has labels not seen in y: {unknown[:5]}.")
-        return np.searchsorted(self.classes_, y).astype(np.int32)
+        return y
 
     def _loss(self):
         import keras

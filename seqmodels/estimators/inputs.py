@@ -99,23 +99,14 @@ def texts(X, kind, name="X") -> list[str]:
     return validate_texts(X, name=name)
 
 
-def learn_vocabulary(X, kind, name="X"):
-    """The Vocabulary of `X`'s tokens (char or word level)."""
+def learn_vocabulary(strings, kind):
+    """The Vocabulary of validated `texts(...)` (char or word level, by `kind`)."""
     from pipelines import Vocabulary
 
-    return Vocabulary.from_corpus(texts(X, kind, name),
-                                  level="char" if kind == CHARS else "word")
+    return Vocabulary.from_corpus(strings, level="char" if kind == CHARS else "word")
 
 
-def token_ids(X, kind, vocabulary, name="X") -> list[np.ndarray]:
-    """int32 id arrays `(time_i,)`; the number of steps equals the number of tokens."""
-    return vocabulary.encode_python(texts(X, kind, name))
+KIND_NAMES = {FEATURES: "numeric sequences", CHARS: "strings", WORDS: "token lists"}
 
-
-def steps(item, kind) -> list:
-    """The steps of one item (characters, tokens or rows), to pair with per-step labels."""
-    return list(item) if kind != FEATURES else list(np.asarray(item))
-
-
-__all__ = ["CHARS", "FEATURES", "WORDS", "feature_arrays", "kind_of", "learn_vocabulary",
-           "steps", "texts", "token_ids"]
+__all__ = ["CHARS", "FEATURES", "KIND_NAMES", "WORDS", "feature_arrays", "kind_of",
+           "learn_vocabulary", "texts"]

@@ -44,8 +44,5 @@ class ManyToOneEstimator(SequenceEstimator):
         items = self._read_inputs(X, fitting=False)
         return np.asarray(self.model_.predict(self._batches(items), verbose=0))
 
-    def _vocabulary_option(self):
-        return {} if self.vocabulary_ is None else {"vocabulary": self.vocabulary_}
-
 
 __all__ = ["ManyToOneEstimator"]

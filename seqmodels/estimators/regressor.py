@@ -22,11 +22,14 @@ class SequenceRegressor(RegressorMixin, ManyToOneEstimator):
 
     _task = "regression"
 
+    @property
+    def _num_outputs(self):
+        return len(self.y_mean_)
+
     def _learn_targets(self, y, items):
         y2 = self._as_matrix(y, items, "y")
         self.single_target_ = np.asarray(y, dtype=np.float32).ndim == 1
         self.y_mean_, self.y_scale_ = y2.mean(axis=0), y2.std(axis=0) + 1e-8
-        self._num_outputs = y2.shape[1]
         return (y2 - self.y_mean_) / self.y_scale_
 
     def _encode_targets(self, y, items, name="y"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import softmax
 
-from seqmodels.estimators.base import SequenceEstimator
+from seqmodels.estimators.base import SequenceEstimator, encode_labels
 
 
 class SequenceTagger(SequenceEstimator):
@@ -28,20 +28,18 @@ class SequenceTagger(SequenceEstimator):
 
     _task = "tagging"
 
+    @property
+    def _num_outputs(self):
+        return len(self.classes_)
+
     def _learn_targets(self, y, items):
         labels = _label_sequences(y, [len(item) for item in items])
         self.classes_ = np.unique(np.concatenate(labels))
-        self._num_outputs = len(self.classes_)
-        return self._encode_targets(labels, items)
+        return [np.searchsorted(self.classes_, row).astype(np.int32) for row in labels]
 
     def _encode_targets(self, y, items, name="y"):
         labels = _label_sequences(y, [len(item) for item in items], name)
-        known = set(self.classes_.tolist())
-        for i, row in enumerate(labels):
-            unknown = set(row.tolist()) - known
-            if unknown:
-                raise ValueError(f"{name}[{i}] has labels not seen in y: {sorted(unknown)[:5]}.")
-        return [np.searchsorted(self.classes_, row).astype(np.int32) for row in labels]
+        return [encode_labels(self.classes_, row, f"{name}[{i}]") for i, row in enumerate(labels)]
 
     def _build_model(self):
         from seqmodels.models import AlignedManyToMany
@@ -63,10 +61,7 @@ class SequenceTagger(SequenceEstimator):
         return ["accuracy"]
 
     def _export_options(self):
-        options = {"class_names": [str(c) for c in self.classes_]}
-        if self.vocabulary_ is not None:
-            options["vocabulary"] = self.vocabulary_
-        return options
+        return {"class_names": [str(c) for c in self.classes_], **self._vocabulary_option()}
 
     def predict_proba(self, X):
         """A list of `(time_i, n_classes)` probabilities, columns in the order of `classes_`."""

@@ -30,6 +30,7 @@ class SequenceTransducer(SequenceEstimator):
     """
 
     _task = "seq2seq"
+    _input_kinds = (inputs.CHARS, inputs.WORDS)
 
     def __init__(self, cell="lstm", units=64, num_layers=1, bidirectional=True,
                  attention="luong", dropout=0.0, embedding_dim=32, epochs=20, batch_size=64,
@@ -46,22 +47,17 @@ class SequenceTransducer(SequenceEstimator):
         self.beam_width = beam_width
         self.max_output_length = max_output_length
 
-    def _check_input_kind(self, X):
-        if inputs.kind_of(X) == inputs.FEATURES:
-            raise ValueError("SequenceTransducer reads strings or token lists; received numeric "
-                             "sequences. For float inputs, use SequenceTagger or the Keras "
-                             "models directly.")
-
     def _learn_targets(self, y, items):
         self.target_kind_ = self._target_kind(y, items, "y")
-        self.target_vocabulary_ = inputs.learn_vocabulary(y, self.target_kind_, "y")
-        return self._encode_targets(y, items)
+        strings = inputs.texts(y, self.target_kind_, "y")
+        self.target_vocabulary_ = inputs.learn_vocabulary(strings, self.target_kind_)
+        return self.target_vocabulary_.encode_python(strings)
 
     def _encode_targets(self, y, items, name="y"):
         kind = self._target_kind(y, items, name)
         if kind != self.target_kind_:
             raise ValueError(f"{name} holds {kind} sequences; y held {self.target_kind_}.")
-        return inputs.token_ids(y, self.target_kind_, self.target_vocabulary_, name)
+        return self.target_vocabulary_.encode_python(inputs.texts(y, kind, name))
 
     @staticmethod
     def _target_kind(y, items, name):

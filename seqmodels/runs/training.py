@@ -77,29 +77,33 @@ def train(task_name, *, out=None, overrides=None, data_dir=None, limit=None, plo
     log(f"training {task.estimator} on {len(X)} sequences -> {run}")
     estimator.fit(X, y, callbacks=_callbacks(run, monitor), validation_data=validation)
     run.save_estimator(estimator)
-    metrics = evaluate(run, estimator=estimator, log=log)
-    metrics["train_seconds"] = time.perf_counter() - start
-    run.write_json("metrics.json", metrics)
+    test_data = task.read("test", data_dir, limit)  # read once: scored, then plotted
+    evaluate(run, estimator=estimator, test_data=test_data, log=log,
+             extra={"train_seconds": time.perf_counter() - start})
     if plots:
         from seqmodels.runs.figures import make_plots
 
-        X_test, y_test = task.read("test", data_dir, limit)
-        for path in make_plots(estimator, X_test, y_test, run.sub("plots"),
+        for path in make_plots(estimator, *test_data, run.sub("plots"),
                                labelled_by_class=task.labelled_by_class):
             log(f"plot: {path}")
     return run
 
 
-def evaluate(run_dir, *, estimator=None, log=print) -> dict:
-    """Test-split metrics of a run (written to `metrics.json`)."""
+def evaluate(run_dir, *, estimator=None, test_data=None, extra=None, log=print) -> dict:
+    """Test-split metrics of a run, merged into its `metrics.json` with `extra`.
+
+    `estimator` and `test_data` (`(X, y)`) default to the run's own; `train`
+    passes the ones it already holds.
+    """
     run = RunDir(run_dir) if not isinstance(run_dir, RunDir) else run_dir
     config = run.read_json("config.json")
     task = get_task(config["task"])
     estimator = estimator or run.load_estimator()
-    X, y = task.read("test", config["data_dir"], config["limit"])
+    X, y = test_data or task.read("test", config["data_dir"], config["limit"])
     test = task.score(estimator, X, y)
     metrics = {"task": task.name, "test": test, "test_sequences": len(X),
-               "history": estimator.history_, "epochs": len(estimator.history_["loss"])}
+               "history": estimator.history_, "epochs": len(estimator.history_["loss"]),
+               **(extra or {})}
     run.write_json("metrics.json", {**_previous(run), **metrics})
     log(f"{task.name} test: " + ", ".join(f"{k} {v:.4g}" for k, v in test.items()))
     return metrics
