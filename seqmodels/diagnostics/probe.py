@@ -24,6 +24,8 @@ import keras
 import tensorflow as tf
 from keras import ops
 
+from seqmodels.layers.walk import recurrent_layers
+
 
 class _ProbedCell(keras.layers.Layer):
     """Runs `cell.step` on `[projected_t, eps_t]` and adds `eps_t` to the new `h_t`."""
@@ -87,30 +89,6 @@ class StateProbe:
         if not layer.return_sequences:
             output = final[0]
         return [output, *final] if layer.return_state else output
-
-
-def recurrent_layers(model) -> dict:
-    """`{path: Recurrent layer}` of `model`, e.g. `"encoder/forward_recurrent_0"`."""
-    from seqmodels.layers.recurrent import Recurrent
-
-    found = {}
-
-    def walk(layer, path):
-        for sub in layer._layers:
-            if isinstance(sub, Recurrent):
-                found["/".join(path + [sub.name])] = sub
-            elif isinstance(sub, keras.layers.Bidirectional):
-                walk(sub, path)
-            else:
-                walk(sub, path + [sub.name])
-
-    walk(model, [])
-    if not found:
-        raise ValueError(
-            f"{type(model).__name__} has no seqmodels `Recurrent` layer to probe; the "
-            "diagnostics work on the models of seqmodels.models (and on models built of "
-            "seqmodels.layers.Recurrent).")
-    return found
 
 
 @contextlib.contextmanager

@@ -1,12 +1,22 @@
-"""Which scan path a linear-recurrence layer takes when `path="auto"`.
+"""What the `"auto"` settings of `Recurrent` stand for: implementation and scan path.
 
-Measured on 2 CPU cores (benchmarks/cells.py; docs/benchmarks.md): the
-step-by-step scan with its reverse-scan gradient is the fastest CPU path when a
-step holds many elements (batch x units >= 8192); the chunked scan wins when a
-step is small, because then a loop iteration costs more than its arithmetic
-(1.7x at batch 8 x 128 units and 6x at batch 1 x 64 units, T = 4096). The
-log-space parallel scan is 4-7x slower than both on CPU and is meant for
-accelerators, where cumulative sums run in parallel.
+Implementation (`implementation="auto"`). A layer whose cell and options the
+fused kernels take (`seqmodels.layers.cudnn.cudnn_incompatibilities` is
+empty) runs its full sequence through the Keras built-in on an accelerator,
+where that is cuDNN. On CPU the built-in is Keras's generic loop, and "auto"
+takes whichever of the two loops measured faster for the cell
+(benchmarks/cells.py, docs/benchmarks.md): the built-in for the LSTM (our loop
+measured 0.84-1.01x it), our loop for the GRU (ours does fewer operations per
+step than Keras's GRU cell: 0.97-1.21x).
+
+Scan path (`scan_path="auto"`, linear-recurrence cells). Measured on 2 CPU
+cores (benchmarks/cells.py; docs/benchmarks.md): the step-by-step scan with its
+reverse-scan gradient is the fastest CPU path when a step holds many elements
+(batch x units >= 8192); the chunked scan wins when a step is small, because
+then a loop iteration costs more than its arithmetic (1.7x at batch 8 x 128
+units and 6x at batch 1 x 64 units, T = 4096). The log-space parallel scan is
+4-7x slower than both on CPU and is meant for accelerators, where cumulative
+sums run in parallel.
 """
 
 import functools
@@ -39,6 +49,17 @@ def on_accelerator():
 
         return torch.cuda.is_available()
     return False
+
+
+#: Cells whose CPU `"auto"` implementation is the fused (built-in) layer; the others keep the loop.
+CPU_FUSED_CELLS = ("LSTMCell",)
+
+
+def auto_implementation(cell):
+    """`"fused"` or `"loop"`: what `implementation="auto"` takes for an eligible cell here."""
+    if on_accelerator() or type(cell).__name__ in CPU_FUSED_CELLS:
+        return "fused"
+    return "loop"
 
 
 def auto_scan(log_a, log_b, h0):

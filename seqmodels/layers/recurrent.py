@@ -1,12 +1,21 @@
 """Recurrent: run any seqmodels cell over a sequence, fast, with a learnable initial state."""
 
+import warnings
+
 import keras
 from keras import ops
 
-from seqmodels.layers.path import auto_scan, on_accelerator
+from seqmodels.layers.cudnn import (
+    cudnn_incompatibilities,
+    fused_twin,
+    is_right_padded,
+    kernel_needs_right_padding,
+)
+from seqmodels.layers.path import auto_implementation, auto_scan, on_accelerator
 from seqmodels.layers.scan import PATHS, fold_mask, run_scan
 
 _PATH_CHOICES = ("auto",) + PATHS
+IMPLEMENTATIONS = ("auto", "fused", "loop")
 
 
 class _LoopCell(keras.layers.Layer):
@@ -40,8 +49,22 @@ def _check_rank(shape):
 
 @keras.saving.register_keras_serializable(package="seqmodels")
 class Recurrent(keras.layers.Layer):
-    """A recurrent layer over any seqmodels cell; `keras.layers.RNN` plus three things.
+    """A recurrent layer over any seqmodels cell; `keras.layers.RNN` plus four things.
 
+    0. **Fused kernels** (`implementation`). With `"fused"`, the full
+       sequence runs through `keras.layers.LSTM` / `GRU` reading this layer's
+       own weight variables: cuDNN on a GPU (TensorFlow; JAX and torch when no
+       mask is given), Keras's generic loop on CPU. `"loop"` runs the cell's
+       step in `keras.layers.RNN`. `"auto"` (default) takes the fused layer
+       when the cell and options allow it (`GRUCell` / `LSTMCell`, tanh /
+       sigmoid, `use_bias`, no recurrent dropout, no layer norm) and it is the
+       faster path here (`seqmodels.layers.path.auto_implementation`). Both
+       compute the same function, and the weights are the same variables, so
+       a checkpoint moves freely between them. `implementation_used` and
+       `implementation_reasons` say which path a layer takes and why. A mask
+       with gaps or left padding cannot go to cuDNN: such a batch runs the
+       loop (a one-time warning in eager calls). The one-step path used in
+       decoding is always the cell's.
     1. **Fused input path** (`fuse_inputs`). The input half of the cell,
        `x_t W_x + b`, is computed for all time steps in one matrix product
        before the loop (`cell.project_inputs`); only `h_{t-1} W_h` stays inside
@@ -75,8 +98,11 @@ class Recurrent(keras.layers.Layer):
         zero_output_for_mask: bool. Zero outputs at padded steps.
         learn_initial_state: bool. Train `h_0` (and `c_0`) as weights.
         scan_path: `"auto"`, `"sequential"`, `"chunked"` or `"parallel"`.
-        fuse_inputs: `"auto"`, True or False (ignored by linear-recurrence
-            cells, whose scans always project the whole sequence first).
+        fuse_inputs: `"auto"`, True or False: whether the loop projects the
+            inputs before it (ignored by the fused implementation and by
+            linear-recurrence cells, whose scans always project first).
+        implementation: `"auto"`, `"fused"` or `"loop"` (see 0. above);
+            `"fused"` on an ineligible cell is refused with the reasons.
 
     Call arguments:
         sequences: float tensor `(batch, time, features)`.
@@ -107,6 +133,7 @@ class Recurrent(keras.layers.Layer):
         learn_initial_state=False,
         scan_path="auto",
         fuse_inputs="auto",
+        implementation="auto",
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -131,6 +158,7 @@ class Recurrent(keras.layers.Layer):
             raise ValueError(
                 f"Expected `fuse_inputs` in ('auto', True, False). Received: {fuse_inputs!r}")
         self.cell = cell
+        self.implementation = implementation
         self.fuse_inputs = fuse_inputs
         self.return_sequences = bool(return_sequences)
         self.return_state = bool(return_state)
@@ -141,19 +169,74 @@ class Recurrent(keras.layers.Layer):
         self.states = None  # Bidirectional reads it; only stateful layers keep states
         self.supports_masking = True
         self._loop = None
+        object.__setattr__(self, "_twin", None)  # the fused built-in, made in build()
+        self._warned_gaps = False
         # A `seqmodels.diagnostics` probe, set only while a diagnostic runs (never saved).
         object.__setattr__(self, "state_probe", None)
         if not cell.is_linear_recurrence:
             self._loop = keras.layers.RNN(
-                _LoopCell(cell, projected=self._fused()), return_sequences=self.return_sequences,
+                _LoopCell(cell, projected=self._projects_inputs()),
+                return_sequences=self.return_sequences,
                 return_state=True, go_backwards=self.go_backwards, name="loop",
             )
         self.zero_output_for_mask = zero_output_for_mask
 
-    def _fused(self):
+    def _projects_inputs(self):
         if self.cell.is_linear_recurrence:
             return True
         return on_accelerator() if self.fuse_inputs == "auto" else self.fuse_inputs
+
+    @property
+    def implementation(self):
+        return self._implementation
+
+    @implementation.setter
+    def implementation(self, value):
+        """Settable after construction (e.g. on the layers of a built model)."""
+        if value not in IMPLEMENTATIONS:
+            raise ValueError(
+                f"Expected `implementation` in {IMPLEMENTATIONS}. "
+                f"Received: implementation={value!r}")
+        if value == "fused" and cudnn_incompatibilities(self):
+            raise ValueError(
+                "implementation='fused' needs a cell and options the fused kernels implement. "
+                f"Received {type(self.cell).__name__} with: "
+                + "; ".join(cudnn_incompatibilities(self))
+                + ". Use implementation='auto' or 'loop'.")
+        self._implementation = value
+        self._set_jit_support()
+
+    @property
+    def implementation_used(self):
+        """`"fused"`, `"loop"` or `"scan"` (linear-recurrence cells): the full-sequence path."""
+        if self.cell.is_linear_recurrence:
+            return "scan"
+        if self._implementation == "auto":
+            if cudnn_incompatibilities(self):
+                return "loop"
+            return auto_implementation(self.cell)
+        return self._implementation
+
+    @property
+    def implementation_reasons(self):
+        """Why this layer does not take the fused path (empty when it does)."""
+        used = self.implementation_used
+        if used == "fused":
+            return []
+        if used == "scan":
+            return [f"{type(self.cell).__name__} is a linear recurrence: it runs as a scan"]
+        reasons = cudnn_incompatibilities(self)
+        if not reasons and self._implementation == "loop":
+            reasons = ["implementation='loop' was asked for"]
+        if not reasons:
+            reasons = [f"implementation='auto' on CPU: the loop measured faster for "
+                       f"{type(self.cell).__name__} (seqmodels.layers.path)"]
+        return reasons
+
+    def _set_jit_support(self):
+        # TensorFlow cannot XLA-compile cuDNN ops: keep `jit_compile="auto"` off for this model.
+        if keras.backend.backend() == "tensorflow" and on_accelerator():
+            self.supports_jit = self.implementation_used != "fused"
 
     @property
     def zero_output_for_mask(self):
@@ -173,6 +256,8 @@ class Recurrent(keras.layers.Layer):
         _check_rank(sequences_shape)
         if not self.cell.built:
             self.cell.build((sequences_shape[0], sequences_shape[-1]))
+        if not cudnn_incompatibilities(self) and self._twin is None:
+            object.__setattr__(self, "_twin", fused_twin(self))
         self.initial_state_weights = []
         if self.learn_initial_state:
             self.initial_state_weights = [
@@ -198,13 +283,59 @@ class Recurrent(keras.layers.Layer):
         if self.cell.is_linear_recurrence:
             projected = self.cell.project_inputs(sequences, training=training)  # (B, T, P)
             output, states = self._scan(projected, states[0], mask)
+        elif self.implementation_used == "fused":
+            output, states = self._fused_or_loop(sequences, states, mask, training)
         else:
-            if self._loop.cell.projected:
-                sequences = self.cell.project_inputs(sequences, training=training)  # (B, T, P)
-            output, *states = self._loop(sequences, initial_state=states, mask=mask,
-                                         training=training)
+            output, states = self._run_loop(sequences, states, mask, training)
         self._reset_dropout_masks()
         return [output, *states] if self.return_state else output
+
+    def _run_loop(self, sequences, states, mask, training):
+        """The cell's step in `keras.layers.RNN`: `(B, T, F)` -> `((B, [T,] U), states)`."""
+        if self._loop.cell.projected:
+            sequences = self.cell.project_inputs(sequences, training=training)  # (B, T, P)
+        output, *states = self._loop(sequences, initial_state=states, mask=mask,
+                                     training=training)
+        return output, states
+
+    def _run_fused(self, sequences, states, mask, training):
+        """The built-in twin on the same weights: `(B, T, F)` -> `((B, [T,] U), states)`."""
+        if training and self.cell.dropout > 0:  # the cell's own per-sequence mask
+            sequences = sequences * ops.expand_dims(self.cell.get_dropout_mask(sequences[:, 0]), 1)
+        output, *states = self._twin(sequences, initial_state=states, mask=mask,
+                                     training=training)
+        if mask is not None and self.return_sequences and not self.go_backwards:
+            # The twin zeroes padded outputs (cuDNN's way); Keras's RNN repeats the last
+            # valid output there, which for a right-padded mask is the final h.
+            keep = ops.expand_dims(mask, -1)  # (B, T, 1)
+            fill = (ops.zeros_like(output) if self.zero_output_for_mask
+                    else ops.expand_dims(states[0], 1))
+            output = ops.where(keep, output, fill)
+        return output, states
+
+    def _fused_or_loop(self, sequences, states, mask, training):
+        """The fused path, or the loop for a mask cuDNN cannot take (gaps, left padding)."""
+        if mask is None or not kernel_needs_right_padding():
+            return self._run_fused(sequences, states, mask, training)
+        mask = ops.cast(mask, "bool")
+        right_padded = is_right_padded(mask)
+        if _executing_eagerly():
+            if bool(right_padded):
+                return self._run_fused(sequences, states, mask, training)
+            self._warn_gaps()
+            return self._run_loop(sequences, states, mask, training)
+        return ops.cond(right_padded,
+                        lambda: self._run_fused(sequences, states, mask, training),
+                        lambda: self._run_loop(sequences, states, mask, training))
+
+    def _warn_gaps(self):
+        if not self._warned_gaps:
+            self._warned_gaps = True
+            warnings.warn(
+                f"{self.name}: a mask that is not right-padded (a gap, left padding or an "
+                "empty row) cannot go to the fused cuDNN kernel; this layer runs such "
+                "batches on its loop (same results, slower). Right-pad sequences to keep "
+                "the fused path.", stacklevel=3)
 
     def _initial_states(self, sequences, initial_state):
         if initial_state is None:
@@ -274,4 +405,13 @@ class Recurrent(keras.layers.Layer):
             "learn_initial_state": self.learn_initial_state,
             "scan_path": self.scan_path,
             "fuse_inputs": self.fuse_inputs,
+            "implementation": self.implementation,
         }
+
+
+
+def _executing_eagerly():
+    """True outside a traced function. Reached on TensorFlow only (`kernel_needs_right_padding`)."""
+    import tensorflow as tf
+
+    return tf.executing_eagerly()

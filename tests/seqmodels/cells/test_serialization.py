@@ -24,7 +24,8 @@ NON_DEFAULT = {
                   "bias_initializer": "ones"},
 }
 RECURRENT = {"return_sequences": True, "return_state": False, "go_backwards": True,
-             "zero_output_for_mask": True, "learn_initial_state": True, "fuse_inputs": True}
+             "zero_output_for_mask": True, "learn_initial_state": True, "fuse_inputs": True,
+             "implementation": "loop"}
 
 
 def _init_signature(cls):
