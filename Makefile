@@ -19,9 +19,16 @@ $(STAMP): $(BIN)/python setup.cfg pyproject.toml
 demo: $(STAMP)
 	$(BIN)/seqmodels demo
 
+# The keras.ops core (cells, layers, models, decoding) runs on Keras's JAX backend too:
+# its tests run again there after the TensorFlow suite (tests/seqmodels/conftest.py skips
+# the TensorFlow-only ones on JAX).
+JAX_SUBSET := tests/seqmodels/cells tests/seqmodels/layers tests/seqmodels/models \
+	tests/seqmodels/decoding tests/seqmodels/test_backends.py
+
 test: $(STAMP)
 	$(BIN)/ruff check seqmodels pipelines tests benchmarks
 	$(BIN)/python -m pytest -n 2  # two workers (pytest-xdist): the CI machine has 2 cores
+	KERAS_BACKEND=jax $(BIN)/python -m pytest -n 2 $(JAX_SUBSET)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/batching.py

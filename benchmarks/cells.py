@@ -4,7 +4,9 @@ Two sections, each timed as medians of interleaved rounds in one process, so
 the ratios hold even on a shared, noisy machine:
 
 1. `gated`: LSTM and GRU training steps (forward + backward + Adam) —
-   `seqmodels.layers.Recurrent(LSTMCell/GRUCell)` vs `keras.layers.LSTM/GRU` vs
+   `seqmodels.layers.Recurrent(LSTMCell/GRUCell)` with `implementation="auto"`
+   beside its two paths (`"loop"`, `"fused"`: the goal is auto >= 0.98x the
+   faster of the two) vs `keras.layers.LSTM/GRU` vs
    `torch.nn.LSTM/GRU` (2 threads, in a worker process of its own: sharing a
    process with TensorFlow's thread pool made torch up to 10x slower) — at
    B=64, T in {50, 200, 1000}, input size in {32, 256}, hidden size in {128, 512}.
@@ -23,6 +25,7 @@ the ratios hold even on a shared, noisy machine:
 
 Usage:
     python benchmarks/cells.py [--section gated|mingru|scaling|all] [--rounds 3] [--quick]
+        [--no-torch] [--points lstm:200:32:128 ...]
 
 Writes benchmarks/results/cells.json (scaling: cells_scaling_<backend>_<device>.json) and
 prints Markdown tables.
@@ -153,29 +156,40 @@ def gated_flops(kind, time_steps, features, hidden):
     return 3 * forward
 
 
-def bench_gated(kind, time_steps, features, hidden, rounds, ceiling):
+def bench_gated(kind, time_steps, features, hidden, rounds, ceiling, with_torch=True):
     rng = np.random.default_rng(0)
     x = rng.normal(size=(BATCH, time_steps, features)).astype("float32")
     y = rng.normal(size=(BATCH, 1)).astype("float32")
     cell = LSTMCell(hidden) if kind == "lstm" else GRUCell(hidden)
     built_in = keras.layers.LSTM(hidden) if kind == "lstm" else keras.layers.GRU(hidden)
+    make = LSTMCell if kind == "lstm" else GRUCell
     runners = {
         "seqmodels": keras_runner(keras_model(Recurrent(cell), time_steps, features), x, y),
+        "seqmodels_loop": keras_runner(keras_model(
+            Recurrent(make(hidden), implementation="loop"), time_steps, features), x, y),
+        "seqmodels_fused": keras_runner(keras_model(
+            Recurrent(make(hidden), implementation="fused"), time_steps, features), x, y),
         "keras": keras_runner(keras_model(built_in, time_steps, features), x, y),
-        "torch": TorchRunner(kind, x, y, hidden),
     }
+    if with_torch:
+        runners["torch"] = TorchRunner(kind, x, y, hidden)
     probe = time_interleaved(runners, 1, 1)
     steps = max(1, int(1.0 / max(probe.values())))
     seconds = time_interleaved(runners, steps, rounds)
-    runners["torch"].close()
+    if with_torch:
+        runners["torch"].close()
     flops = gated_flops(kind, time_steps, features, hidden)
-    row = {"cell": kind, "T": time_steps, "I": features, "H": hidden, "steps": steps}
+    row = {"cell": kind, "T": time_steps, "I": features, "H": hidden, "steps": steps,
+           "auto_path": Recurrent(make(hidden)).implementation_used}
     for name, s in seconds.items():
         row[f"{name}_seq_per_s"] = BATCH / s
         row[f"{name}_gflops"] = flops / s / 1e9
         row[f"{name}_ceiling_fraction"] = flops / s / 1e9 / ceiling
     row["vs_keras"] = seconds["keras"] / seconds["seqmodels"]
-    row["vs_torch"] = seconds["torch"] / seconds["seqmodels"]
+    row["auto_vs_best_path"] = min(seconds["seqmodels_loop"],
+                                   seconds["seqmodels_fused"]) / seconds["seqmodels"]
+    if with_torch:
+        row["vs_torch"] = seconds["torch"] / seconds["seqmodels"]
     return row
 
 
@@ -247,14 +261,18 @@ def gated_grid(quick):
 
 def print_tables(result):
     if result.get("gated"):
-        print("\n| cell | T | I | H | seqmodels seq/s | keras seq/s | torch seq/s "
-              "| vs keras | vs torch | seqmodels GFLOP/s | % ceiling |")
-        print("|---|---|---|---|---|---|---|---|---|---|---|")
+        print("\n| cell | T | I | H | auto path | auto seq/s | loop seq/s | fused seq/s "
+              "| keras seq/s | torch seq/s | auto / best path | vs keras | vs torch "
+              "| auto GFLOP/s | % ceiling |")
+        print("|---" * 15 + "|")
         for r in result["gated"]:
-            print(f"| {r['cell']} | {r['T']} | {r['I']} | {r['H']} "
-                  f"| {r['seqmodels_seq_per_s']:.0f} "
-                  f"| {r['keras_seq_per_s']:.0f} | {r['torch_seq_per_s']:.0f} "
-                  f"| {r['vs_keras']:.2f}x | {r['vs_torch']:.2f}x | {r['seqmodels_gflops']:.0f} "
+            torch_s = f"{r['torch_seq_per_s']:.0f}" if "torch_seq_per_s" in r else "-"
+            vs_torch = f"{r['vs_torch']:.2f}x" if "vs_torch" in r else "-"
+            print(f"| {r['cell']} | {r['T']} | {r['I']} | {r['H']} | {r['auto_path']} "
+                  f"| {r['seqmodels_seq_per_s']:.0f} | {r['seqmodels_loop_seq_per_s']:.0f} "
+                  f"| {r['seqmodels_fused_seq_per_s']:.0f} "
+                  f"| {r['keras_seq_per_s']:.0f} | {torch_s} | {r['auto_vs_best_path']:.2f} "
+                  f"| {r['vs_keras']:.2f}x | {vs_torch} | {r['seqmodels_gflops']:.0f} "
                   f"| {100 * r['seqmodels_ceiling_fraction']:.0f}% |")
     if result.get("mingru"):
         print("\n| T | sequential | chunked | parallel | auto | Keras GRU | auto / best "
@@ -274,6 +292,9 @@ def main(argv=None):
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="a small grid, for a smoke run")
     parser.add_argument("--out", default=None)
+    parser.add_argument("--no-torch", action="store_true", help="leave PyTorch out")
+    parser.add_argument("--points", nargs="*", default=None, metavar="CELL:T:I:H",
+                        help="only these gated points, e.g. lstm:200:32:128")
     args = parser.parse_args(argv)
     keras.utils.set_random_seed(0)
     if args.section == "scaling":
@@ -286,8 +307,11 @@ def main(argv=None):
     print(f"float32 matmul ceiling (2048^2): {ceiling:.0f} GFLOP/s", flush=True)
     if args.section in ("gated", "all"):
         result["gated"] = []
-        for kind, t, i, h in gated_grid(args.quick):
-            result["gated"].append(bench_gated(kind, t, i, h, args.rounds, ceiling))
+        points = ([(p.split(":")[0], *map(int, p.split(":")[1:])) for p in args.points]
+                  if args.points else gated_grid(args.quick))
+        for kind, t, i, h in points:
+            result["gated"].append(bench_gated(kind, t, i, h, args.rounds, ceiling,
+                                               with_torch=not args.no_torch))
             print(json.dumps(result["gated"][-1]), flush=True)
     if args.section in ("mingru", "all"):
         result["mingru"] = []

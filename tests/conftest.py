@@ -6,6 +6,17 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 
+def pytest_collection_modifyitems(config, items):
+    """On another Keras backend (the JAX run of `make test`), skip the TensorFlow-only tests."""
+    backend = os.environ.get("KERAS_BACKEND", "tensorflow")
+    if backend == "tensorflow":
+        return
+    skip = pytest.mark.skip(reason=f"TensorFlow-only; this run is on KERAS_BACKEND={backend}")
+    for item in items:
+        if item.get_closest_marker("tensorflow_only"):
+            item.add_marker(skip)
+
+
 @pytest.fixture(scope="session")
 def data_dir(tmp_path_factory):
     """One TFDS data dir for the whole session: each dataset is built at most once."""

@@ -7,7 +7,9 @@ where that is cuDNN. On CPU the built-in is Keras's generic loop, and "auto"
 takes whichever of the two loops measured faster for the cell
 (benchmarks/cells.py, docs/benchmarks.md): the built-in for the LSTM (our loop
 measured 0.84-1.01x it), our loop for the GRU (ours does fewer operations per
-step than Keras's GRU cell: 0.97-1.21x).
+step than Keras's GRU cell: 0.97-1.21x). On JAX's CPU the loop is taken for
+both: an `EncoderDecoder(cell="lstm")` training step measured 7x slower on the
+built-in there (benchmarks/gpu.py --quick; docs/benchmarks.md).
 
 Scan path (`scan_path="auto"`, linear-recurrence cells). Measured on 2 CPU
 cores (benchmarks/cells.py; docs/benchmarks.md): the step-by-step scan with its
@@ -57,9 +59,11 @@ CPU_FUSED_CELLS = ("LSTMCell",)
 
 def auto_implementation(cell):
     """`"fused"` or `"loop"`: what `implementation="auto"` takes for an eligible cell here."""
-    if on_accelerator() or type(cell).__name__ in CPU_FUSED_CELLS:
+    if on_accelerator():
         return "fused"
-    return "loop"
+    if keras.backend.backend() == "tensorflow" and type(cell).__name__ in CPU_FUSED_CELLS:
+        return "fused"
+    return "loop"  # JAX / torch on CPU: measured only for JAX, where the loop was faster
 
 
 def auto_scan(log_a, log_b, h0):

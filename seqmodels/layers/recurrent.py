@@ -230,7 +230,8 @@ class Recurrent(keras.layers.Layer):
             reasons = ["implementation='loop' was asked for"]
         if not reasons:
             reasons = [f"implementation='auto' on CPU: the loop measured faster for "
-                       f"{type(self.cell).__name__} (seqmodels.layers.path)"]
+                       f"{type(self.cell).__name__} on {keras.backend.backend()} "
+                       "(seqmodels.layers.path)"]
         return reasons
 
     def _set_jit_support(self):

@@ -40,12 +40,14 @@ def implementations(model) -> dict:
     `implementation_used` is `"fused"` (the Keras built-in kernel: cuDNN on a
     GPU), `"loop"` or `"scan"`; `reasons` says why a layer is not fused.
 
-    Example (on CPU, where `"auto"` fuses the LSTM and loops the GRU):
+    Example (TensorFlow on CPU, where `"auto"` fuses the LSTM and loops the GRU):
 
     >>> import numpy as np
     >>> from seqmodels.models import ManyToOne
     >>> model = ManyToOne(2, cell="lstm", units=4, num_layers=2)
     >>> _ = model({"inputs": np.ones((1, 5, 3), "float32")})
+    >>> set_implementation(model, "auto") is model
+    True
     >>> for path, (used, reasons) in implementations(model).items():
     ...     print(path, used, reasons)
     encoder/recurrent_0 fused []

@@ -39,7 +39,8 @@ def _randomised_cell(cls, kwargs, dtype="float32", seed=0):
 def _run(cell, x, states):
     """Outputs (B, T, U) of the cell stepped by keras.layers.RNN from the given states."""
     rnn = keras.layers.RNN(cell, return_sequences=True, dtype=cell.dtype_policy)
-    return rnn(x, initial_state=[tf.constant(s, cell.compute_dtype) for s in states])
+    return rnn(x, initial_state=[keras.ops.convert_to_tensor(s, cell.compute_dtype)
+                                 for s in states])
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -51,6 +52,7 @@ def test_forward_matches_numpy_equations(case):
     np.testing.assert_allclose(_run(cell, x, states), expected, atol=2e-5, rtol=1e-5)
 
 
+@pytest.mark.tensorflow_only  # tf.GradientTape, float64 (JAX runs float32 by default)
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_gradients_match_finite_differences(case):
     """d(sum(outputs * R))/d(weights, inputs) in float64 against central differences."""

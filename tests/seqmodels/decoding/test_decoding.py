@@ -107,6 +107,7 @@ def test_min_and_max_length_are_respected(model):
     assert not np.any(tokens[..., :3] == END)
 
 
+@pytest.mark.tensorflow_only  # tf.GradientTape / tf.function / SavedModel
 def test_decoding_inside_tf_function_with_unknown_batch_and_length(model):
     strategy = BeamSearch(3, alpha=0.6, n_best=2)
 

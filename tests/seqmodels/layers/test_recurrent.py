@@ -45,6 +45,7 @@ def test_fit_learns_and_the_learned_initial_state_round_trips(cls, tmp_path):
 
 
 @pytest.mark.parametrize("cls", CELLS)
+@pytest.mark.tensorflow_only  # tf.GradientTape / tf.function / SavedModel
 def test_unknown_time_length_in_tf_function_and_savedmodel(cls, tmp_path):
     inputs = keras.Input((None, 3))
     outputs = [Recurrent(cls(4), return_sequences=True)(inputs),

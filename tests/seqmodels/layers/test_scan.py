@@ -36,6 +36,7 @@ def test_each_path_matches_float64(path, time):
 
 
 @pytest.mark.parametrize("path", PATHS)
+@pytest.mark.tensorflow_only  # tf.GradientTape / tf.function / SavedModel
 def test_ten_thousand_steps_stay_finite_and_accurate(path):
     rng = np.random.default_rng(0)
     log_a, log_b, h0 = _coefficients(rng, 2, 10_000, 4)
@@ -54,6 +55,7 @@ def _gradients(path, log_a, log_b, h0, weights):
 
 
 @pytest.mark.parametrize("time", [1, 5, 64, 300, 4096])
+@pytest.mark.tensorflow_only  # tf.GradientTape / tf.function / SavedModel
 def test_gradients_agree_across_paths_and_with_a_plain_loop(time):
     """The reverse-scan gradients of sequential/chunked against autodiff of a plain loop."""
     rng = np.random.default_rng(time)
@@ -81,6 +83,7 @@ def test_gradients_agree_across_paths_and_with_a_plain_loop(time):
 
 @pytest.mark.parametrize("cls", [MinGRUCell, MinLSTMCell])
 @pytest.mark.parametrize("time", [1, 33, 700])
+@pytest.mark.tensorflow_only  # tf.GradientTape / tf.function / SavedModel
 def test_layer_paths_agree_with_masks_forward_and_weight_gradients(cls, time):
     keras.utils.set_random_seed(time)
     rng = np.random.default_rng(time)
@@ -118,6 +121,7 @@ def test_auto_takes_chunked_for_small_steps_and_sequential_for_big(monkeypatch):
     assert taken == ["chunked_scan", "sequential_scan", "sequential_scan"]
 
 
+@pytest.mark.tensorflow_only  # tf.GradientTape / tf.function / SavedModel
 def test_auto_decides_at_run_time_when_shapes_are_unknown():
     layer = Recurrent(MinGRUCell(4), return_sequences=True)
     fn = tf.function(layer, input_signature=[tf.TensorSpec((None, None, 3))])

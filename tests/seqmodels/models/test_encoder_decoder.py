@@ -117,6 +117,7 @@ def test_keras_round_trip_keeps_every_argument(rng):
     np.testing.assert_allclose(np.asarray(loaded(batch)), expected, atol=1e-6)
 
 
+@pytest.mark.tensorflow_only  # tf.GradientTape / tf.function / SavedModel
 def test_runs_in_tf_function_with_unknown_batch_and_lengths(rng):
     batch = batch_of(rng)
     model = EncoderDecoder(SOURCE_VOCAB, TARGET_VOCAB, embedding_dim=6, units=10,
