@@ -158,6 +158,8 @@ class Recurrent(keras.layers.Layer):
             raise ValueError(
                 f"Expected `fuse_inputs` in ('auto', True, False). Received: {fuse_inputs!r}")
         self.cell = cell
+        # The cell's options are fixed once it is made: why it cannot run fused, computed once.
+        self._fused_reasons = cudnn_incompatibilities(self)
         self.implementation = implementation
         self.fuse_inputs = fuse_inputs
         self.return_sequences = bool(return_sequences)
@@ -197,11 +199,11 @@ class Recurrent(keras.layers.Layer):
             raise ValueError(
                 f"Expected `implementation` in {IMPLEMENTATIONS}. "
                 f"Received: implementation={value!r}")
-        if value == "fused" and cudnn_incompatibilities(self):
+        if value == "fused" and self._fused_reasons:
             raise ValueError(
                 "implementation='fused' needs a cell and options the fused kernels implement. "
                 f"Received {type(self.cell).__name__} with: "
-                + "; ".join(cudnn_incompatibilities(self))
+                + "; ".join(self._fused_reasons)
                 + ". Use implementation='auto' or 'loop'.")
         self._implementation = value
         self._set_jit_support()
@@ -212,7 +214,7 @@ class Recurrent(keras.layers.Layer):
         if self.cell.is_linear_recurrence:
             return "scan"
         if self._implementation == "auto":
-            if cudnn_incompatibilities(self):
+            if self._fused_reasons:
                 return "loop"
             return auto_implementation(self.cell)
         return self._implementation
@@ -225,7 +227,7 @@ class Recurrent(keras.layers.Layer):
             return []
         if used == "scan":
             return [f"{type(self.cell).__name__} is a linear recurrence: it runs as a scan"]
-        reasons = cudnn_incompatibilities(self)
+        reasons = list(self._fused_reasons)
         if not reasons and self._implementation == "loop":
             reasons = ["implementation='loop' was asked for"]
         if not reasons:
@@ -257,7 +259,7 @@ class Recurrent(keras.layers.Layer):
         _check_rank(sequences_shape)
         if not self.cell.built:
             self.cell.build((sequences_shape[0], sequences_shape[-1]))
-        if not cudnn_incompatibilities(self) and self._twin is None:
+        if not self._fused_reasons and self._twin is None:
             object.__setattr__(self, "_twin", fused_twin(self))
         self.initial_state_weights = []
         if self.learn_initial_state:
