@@ -29,7 +29,7 @@ JAX_SUBSET := tests/seqmodels/cells tests/seqmodels/layers tests/seqmodels/decod
 	tests/seqmodels/models/test_one_to_many.py tests/seqmodels/test_backends.py
 
 test: $(STAMP)
-	$(BIN)/ruff check seqmodels pipelines tests benchmarks
+	$(BIN)/ruff check seqmodels seqmodels_cli.py pipelines tests benchmarks
 	$(BIN)/python -m pytest -n 2  # two workers (pytest-xdist): the CI machine has 2 cores
 	KERAS_BACKEND=jax $(BIN)/python -m pytest -n 2 $(JAX_SUBSET)
 

@@ -1,4 +1,14 @@
-"""seqmodels: recurrent sequence models for Keras 3 on TensorFlow."""
+"""seqmodels: recurrent sequence models for Keras 3 on TensorFlow.
+
+`import seqmodels` registers every public Keras class (cells, layers, models)
+with Keras, so `keras.saving.load_model("model.keras")` finds them after a
+plain `import seqmodels` (Keras locates non-Keras classes only by
+registration). The `seqmodels` command starts through `seqmodels_cli`, which
+defers that import to the commands that need it, so `seqmodels --help`
+answers without loading TensorFlow.
+"""
+
+import sys
 
 from seqmodels._runtime import require_tensorflow
 
@@ -7,9 +17,11 @@ require_tensorflow()
 from seqmodels import constants  # noqa: E402
 from seqmodels._version import __version__  # noqa: E402
 
-# Subpackages that import keras (and so TensorFlow, ~3 s) load on first use, which keeps
-# `seqmodels --help` fast.
+# Subpackages that are not Keras classes load on first use.
 _LAZY = ("cells", "decoding", "diagnostics", "export", "layers", "metrics", "models", "training")
+
+if "seqmodels_cli" not in sys.modules:  # the command line imports what each command needs
+    from seqmodels import cells, layers, models  # noqa: E402,F401  (registers the classes)
 
 
 def __getattr__(name):

@@ -5,6 +5,8 @@ from keras import ops
 
 from seqmodels.decoding.strategy import NEG, Strategy, check_positive_int
 
+TOP_P_TOLERANCE = 1e-6  # probability mass; float32 sums of a few terms err by ~1e-7
+
 
 class Sampling(Strategy):
     """Samples `v ~ softmax(log p / temperature)`, optionally restricted to top-k / top-p.
@@ -53,7 +55,11 @@ class Sampling(Strategy):
             ordered = ops.sort(logits, axis=-1)[:, ::-1]  # descending
             probs = ops.softmax(ordered, axis=-1)
             before = ops.cumsum(probs, axis=-1) - probs  # mass of strictly better tokens
-            keep = before < self.top_p  # always keeps the best token
+            # A token is kept while the better ones hold less than top_p. The margin absorbs
+            # float32 rounding of the running sum, so an exact tie (0.5 + 0.3 = 0.79999995
+            # against top_p = 0.8) ends the set instead of keeping one token too many.
+            keep = before < self.top_p - TOP_P_TOLERANCE
+            keep = ops.logical_or(keep, ops.arange(ops.shape(keep)[-1]) == 0)  # the best stays
             threshold = ops.min(ops.where(keep, ordered, ops.max(ordered)), axis=-1,
                                 keepdims=True)
             logits = ops.where(logits < threshold, NEG, logits)

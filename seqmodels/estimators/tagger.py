@@ -35,6 +35,10 @@ class SequenceTagger(SequenceEstimator):
     def _learn_targets(self, y, items):
         labels = _label_sequences(y, [len(item) for item in items])
         self.classes_ = np.unique(np.concatenate(labels))
+        if len(self.classes_) < 2:
+            raise ValueError(
+                "Expected y with at least 2 distinct labels: a tagger learns to tell classes "
+                f"apart. Received: every step labelled {self.classes_.tolist()[:1]}.")
         return [np.searchsorted(self.classes_, row).astype(np.int32) for row in labels]
 
     def _encode_targets(self, y, items, name="y"):

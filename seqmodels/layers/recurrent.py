@@ -390,7 +390,7 @@ class Recurrent(keras.layers.Layer):
         output = (batch, time, units) if self.return_sequences else (batch, units)
         if not self.return_state:
             return output
-        return [output] + [(batch, size) for size in self.state_sizes]
+        return (output, *((batch, size) for size in self.state_sizes))  # a tuple, as Keras's RNN
 
     def compute_mask(self, sequences, mask=None):
         if not self.return_sequences:

@@ -165,6 +165,15 @@ def test_sampling_follows_the_model_distribution():
     assert set(np.unique(nucleus)) == {4, 5}
 
 
+def test_top_p_stops_at_an_exact_tie_of_the_mass():
+    """0.5 + 0.3 reaches top_p = 0.8 exactly (0.79999995 in float32): the 0.2 token is out."""
+    logits = ops.log(ops.convert_to_tensor(np.array([[0.2, 0.5, 0.3]], "float32")))
+    kept = np.asarray(Sampling(top_p=0.8)._truncate(logits)) > -1e8
+    assert kept.tolist() == [[False, True, True]]
+    kept = np.asarray(Sampling(top_p=0.81)._truncate(logits)) > -1e8  # just above: all three
+    assert kept.tolist() == [[True, True, True]]
+
+
 @pytest.mark.parametrize(
     "make, message",
     [

@@ -57,6 +57,8 @@ def test_tagger_errors_name_the_item_before_training(rng):
         SequenceTagger(epochs=1).fit([["a b"]], [["x"]])
     with pytest.raises(ValueError, match="requires y to be passed"):
         SequenceTagger(epochs=1).fit(X, None)
+    with pytest.raises(ValueError, match=r"at least 2 distinct labels.*labelled \['N'\]"):
+        SequenceTagger(epochs=1).fit([["a", "b"], ["c"]], [["N", "N"], ["N"]])
 
 
 def test_tagger_pickles_and_exports_what_it_predicts(rng, tmp_path):

@@ -104,3 +104,14 @@ def test_errors_name_what_was_received():
     with pytest.raises(ValueError, match="2 state.*Received 1 initial state"):
         Recurrent(LSTMCell(3))(np.zeros((2, 4, 3), "float32"),
                                initial_state=[np.zeros((2, 3), "float32")])
+
+
+def test_keras_bidirectional_wraps_a_layer_that_returns_its_state():
+    """Keras's RNN contract: compute_output_shape is a tuple, which Bidirectional unpacks."""
+    layer = Recurrent(LSTMCell(3), return_sequences=True, return_state=True)
+    assert layer.compute_output_shape((2, 5, 4)) == ((2, 5, 3), (2, 3), (2, 3))
+    inputs = keras.Input((5, 4))
+    outputs, *states = keras.layers.Bidirectional(layer)(inputs)
+    model = keras.Model(inputs, [outputs, *states])
+    values = model(np.ones((2, 5, 4), "float32"))
+    assert [tuple(v.shape) for v in values] == [(2, 5, 6)] + [(2, 3)] * 4
