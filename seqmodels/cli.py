@@ -4,14 +4,16 @@ so `seqmodels --help` answers at once.
     seqmodels datasets list
     seqmodels datasets build NAME [--data-dir DIR] [--manual-dir DIR]
     seqmodels train TASK [--config FILE] [--epochs N] [--cell CELL] [--strategy S] [--out DIR]
+                         [--seed S] [--overwrite]
     seqmodels evaluate RUN_DIR
-    seqmodels predict RUN_DIR|SAVED_MODEL [INPUT ...] [--file FILE]
+    seqmodels predict RUN_DIR|SAVED_MODEL [INPUT ...] [--file FILE.txt|FILE.npz]
     seqmodels export RUN_DIR --to saved_models/NAME
     seqmodels demo [--minutes M] [--seed S] [--data-dir DIR] [--export-dir DIR]
     seqmodels demo --task vowels [--epochs N] [--seed S] [--data-dir DIR]
 
-Errors in what a command is given (unknown task, bad option, missing run)
-print one line, `error: ...`, and exit with status 2.
+Every failure prints one line, `error: ...`, on stderr and exits with status 2
+(a bad option, a missing or unreadable run, bad input, a NaN loss, a full disk):
+never a traceback. `SEQMODELS_TRACEBACK=1` shows the traceback too.
 """
 
 from __future__ import annotations
@@ -77,7 +79,8 @@ def _train(args) -> int:
     if args.strategy is not None:
         overrides["strategy"] = None if args.strategy == "none" else args.strategy
     run = train(args.task, out=args.out, overrides=overrides, data_dir=args.data_dir,
-                limit=args.limit, plots=not args.no_plots)
+                limit=args.limit, plots=not args.no_plots, seed=args.seed,
+                overwrite=args.overwrite)
     print(f"run directory: {run}")
     return 0
 
@@ -122,6 +125,27 @@ def _demo(args) -> int:
                     export_dir=args.export_dir)
 
 
+def _positive_int(text: str) -> int:
+    """argparse type: an integer >= 1 (refused before anything is read or written)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 1, received {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 1, received {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, received {text!r}") from None
+    if not 0 <= value < 2**32:
+        raise argparse.ArgumentTypeError(f"expected an integer in [0, 2**32), received {value}")
+    return value
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="seqmodels", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"seqmodels {__version__}")
@@ -141,16 +165,22 @@ def make_parser() -> argparse.ArgumentParser:
     train = commands.add_parser("train", help="train a task's model into a run directory")
     train.add_argument("task", choices=TASK_NAMES)
     train.add_argument("--config", help="JSON or TOML file of estimator hyperparameters")
-    train.add_argument("--epochs", type=int)
+    train.add_argument("--epochs", type=_positive_int,
+                       help="epochs in all; more than a finished run's trains it on")
     train.add_argument("--cell", choices=CELL_NAMES)
-    train.add_argument("--units", type=int)
-    train.add_argument("--batch-size", type=int)
+    train.add_argument("--units", type=_positive_int)
+    train.add_argument("--batch-size", type=_positive_int)
     train.add_argument("--strategy", choices=["none", "mirrored", "multi-worker"],
                        help="multi-worker is refused: Keras 3.15's fit() does not run it")
     train.add_argument("--out", help="run directory (default runs/TASK-TIME); the same "
-                                     "directory and options again resume an interrupted run")
+                                     "directory and options again resume an interrupted run "
+                                     "and leave a finished one as it is")
+    train.add_argument("--seed", type=_seed, help="random_state of the run (default: the one "
+                                                  "recorded in --out, else a new one)")
+    train.add_argument("--overwrite", action="store_true",
+                       help="delete the run in --out and start afresh")
     train.add_argument("--data-dir", default=None)
-    train.add_argument("--limit", type=int, help="at most this many examples per split")
+    train.add_argument("--limit", type=_positive_int, help="at most this many examples per split")
     train.add_argument("--no-plots", action="store_true")
     train.set_defaults(func=_train)
 
@@ -163,7 +193,8 @@ def make_parser() -> argparse.ArgumentParser:
     predict.add_argument("target", help="a run directory, a SavedModel folder, or a folder "
                                         "of versions (the highest is used)")
     predict.add_argument("inputs", nargs="*", help="strings (words, sentences)")
-    predict.add_argument("--file", help="a text file (one input per line) or a .npy array")
+    predict.add_argument("--file", help="a text file (one input per line), or an .npz with "
+                                        "`inputs` (n, time[, features]) and `lengths` (n,)")
     predict.set_defaults(func=_predict)
 
     export = commands.add_parser("export", help="a run's model as a versioned SavedModel")
@@ -184,13 +215,31 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def one_line(error: BaseException) -> str:
+    """What failed, on one line: a TensorFlow error's own message without its graph trace."""
+    message = getattr(error, "message", None) or str(error)  # tf.errors.OpError has .message
+    lines = [line.strip() for line in str(message).strip().splitlines() if line.strip()]
+    text = lines[0] if lines else "no message"
+    if isinstance(error, ValueError | FileNotFoundError):
+        return text
+    return f"{type(error).__name__}: {text}"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before TensorFlow is first imported
     try:
         return args.func(args)
-    except (ValueError, FileNotFoundError) as error:
-        print(f"error: {error}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("error: interrupted (an interrupted `train` resumes when run again)",
+              file=sys.stderr)
+        return 130
+    except Exception as error:  # every failure is one line, never a traceback
+        if os.environ.get("SEQMODELS_TRACEBACK") == "1":
+            import traceback
+
+            traceback.print_exc()
+        print(f"error: {one_line(error)}", file=sys.stderr)
         return 2
 
 

@@ -41,6 +41,13 @@ def check_int(name, value, low):
         raise ValueError(f"Expected `{name}` to be an integer >= {low}. Received: {value!r}.")
 
 
+def check_finite_nonnegative(name, value):
+    """A finite number >= 0 (a learning rate of 0 freezes the weights, which tests use)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating) \
+            or not np.isfinite(value) or value < 0:
+        raise ValueError(f"Expected `{name}` to be a finite number >= 0. Received: {value!r}.")
+
+
 class SequenceEstimator(BaseEstimator):
     """Base of the estimators: a seqmodels Keras model trained by `fit()` inside.
 
@@ -100,6 +107,7 @@ class SequenceEstimator(BaseEstimator):
             check_int(name, getattr(self, name), 1)
         if self.early_stopping is not None:
             check_int("early_stopping", self.early_stopping, 1)
+        check_finite_nonnegative("learning_rate", self.learning_rate)
         if not 0.0 <= float(self.validation_split) < 1.0:
             raise ValueError("Expected `validation_split` in [0, 1). "
                              f"Received: {self.validation_split!r}.")
@@ -134,6 +142,31 @@ class SequenceEstimator(BaseEstimator):
             val_items = self._read_inputs(X_val, fitting=False, check_fitted=False, name="X_val")
             validation = (val_items, self._encode_targets(y_val, val_items, name="y_val"))
         return self._train(items, targets, callbacks, validation)
+
+    def resume_fit(self, X, y, callbacks=None, validation_data=None):
+        """Trains a fitted estimator on, from the epochs it has done up to `epochs`.
+
+        `X`, `y` and `validation_data` must be the data of the first `fit`
+        (the held-out part of `validation_split` is drawn again with
+        `random_state`): the model, its optimizer state and `history_` carry
+        on, so `fit(epochs=5)` then `set_params(epochs=8).resume_fit(...)`
+        trains 8 epochs in all. Returns `self`.
+        """
+        check_is_fitted(self, "model_")
+        done = len(self.history_["loss"])
+        if self.epochs <= done:
+            raise ValueError(f"Expected `epochs` > the {done} epochs already trained. Received: "
+                             f"epochs={self.epochs!r}.")
+        self._check_params()
+        self._require_y(y)
+        items = self._read_inputs(X, fitting=False)
+        targets = self._encode_targets(y, items)
+        validation = None
+        if validation_data is not None:
+            X_val, y_val = validation_data
+            val_items = self._read_inputs(X_val, fitting=False, name="X_val")
+            validation = (val_items, self._encode_targets(y_val, val_items, name="y_val"))
+        return self._train(items, targets, callbacks, validation, resume=True)
 
     def _read_inputs(self, X, *, fitting, check_fitted=True, name="X"):
         """Encoded sequences: float `(time_i, F)` arrays or int32 id arrays `(time_i,)`."""
@@ -216,13 +249,18 @@ class SequenceEstimator(BaseEstimator):
                              "no training or no validation sequence.")
         return np.sort(order[held:]), np.sort(order[:held])
 
-    def _train(self, items, targets, callbacks=None, validation=None):
+    def _train(self, items, targets, callbacks=None, validation=None, resume=False):
         """Builds, compiles and fits the model on `items` / `targets` (lists or arrays).
 
         The model is built on the first batch before `fit`, so callbacks that
         restore weights at the start of training (`BackupAndRestore`) find them.
+        With `resume`, the fitted model trains on from `len(history_["loss"])`.
+        A NaN / Inf loss ends training with `NonFiniteLossError` and leaves the
+        estimator unfitted (no NaN model is kept).
         """
         import keras
+
+        from seqmodels.training import NonFiniteLossError, StopOnNonFiniteLoss
 
         if self.random_state is not None:
             keras.utils.set_random_seed(self.random_state)
@@ -232,21 +270,31 @@ class SequenceEstimator(BaseEstimator):
             items, targets = [items[i] for i in train], _pick(targets, train)
         train_ds = self._batches(items, targets, shuffle=True)
         valid_ds = None if validation is None else self._batches(*validation)
-        with self._strategy_scope():
-            self.model_ = self._build_model()
-            self.model_.compile(keras.optimizers.Adam(self.learning_rate, clipnorm=5.0),
-                                self._loss(), weighted_metrics=self._metrics())  # 0 on padding
-            self.model_(next(iter(train_ds))[0])  # build the weights
-        callbacks = list(callbacks or [])
+        done = self.history_ if resume else {}
+        if not resume:
+            with self._strategy_scope():
+                self.model_ = self._build_model()
+                self.model_.compile(keras.optimizers.Adam(self.learning_rate, clipnorm=5.0),
+                                    self._loss(), weighted_metrics=self._metrics())  # 0 on pads
+                self.model_(next(iter(train_ds))[0])  # build the weights
+        callbacks = [StopOnNonFiniteLoss(), *(callbacks or [])]
         if self.early_stopping:
             callbacks.append(keras.callbacks.EarlyStopping(
                 "val_loss" if valid_ds is not None else "loss", patience=self.early_stopping,
                 restore_best_weights=True))
         with warnings.catch_warnings():  # bucketed datasets have no known length
             warnings.filterwarnings("ignore", "Your input ran out of data")
-            history = self.model_.fit(train_ds, validation_data=valid_ds, epochs=self.epochs,
-                                      shuffle=False, verbose=self.verbose, callbacks=callbacks)
-        self.history_ = {k: [float(v) for v in vs] for k, vs in history.history.items()}
+            try:
+                history = self.model_.fit(
+                    train_ds, validation_data=valid_ds, epochs=self.epochs, shuffle=False,
+                    verbose=self.verbose, callbacks=callbacks,
+                    initial_epoch=len(done.get("loss", [])))
+            except NonFiniteLossError:
+                for name in ("model_", "history_"):
+                    self.__dict__.pop(name, None)  # unfitted: a NaN model is never kept
+                raise
+        self.history_ = {k: [*done.get(k, []), *(float(v) for v in vs)]
+                         for k, vs in history.history.items()}
         return self
 
     def _metrics(self):
@@ -283,4 +331,5 @@ class SequenceEstimator(BaseEstimator):
         return export_saved_model(self.model_, directory, **self._export_options(), **options)
 
 
-__all__ = ["STRATEGIES", "SequenceEstimator", "check_int", "encode_labels"]
+__all__ = ["STRATEGIES", "SequenceEstimator", "check_finite_nonnegative", "check_int",
+           "encode_labels"]

@@ -97,6 +97,7 @@ def write_version(
         FileExistsError: when an explicit `version` exists already.
     """
     base = pathlib.Path(base)
+    _check_base(base)
     if version is not None and (not isinstance(version, int) or version < 1):
         raise ValueError(f"Expected `version` to be a positive integer. Received: {version!r}")
     if version is not None and (base / str(version)).exists():
@@ -112,6 +113,17 @@ def write_version(
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
+
+
+def _check_base(base: pathlib.Path) -> None:
+    """Refuses, before any work, a `base` that is a file or a folder this process cannot write."""
+    if base.exists() and not base.is_dir():
+        raise ValueError(f"Expected the export directory to be a folder. Received: "
+                         f"{os.fspath(base)!r}, which is a file.")
+    existing = next((p for p in (base, *base.parents) if p.exists()), None)
+    if existing is not None and not os.access(existing, os.W_OK | os.X_OK):
+        raise PermissionError(f"Cannot write the export under {os.fspath(base)!r}: "
+                              f"{os.fspath(existing)!r} is not writable by this user.")
 
 
 def _exists(target: pathlib.Path) -> FileExistsError:

@@ -8,21 +8,89 @@ separated tokens) or, for float-sequence models, a `.npy` file holding a
 from __future__ import annotations
 
 import pathlib
+from typing import NamedTuple
 
 import numpy as np
 
+NPZ_HINT = ("Save them as np.savez(FILE, inputs=padded, lengths=lengths): `inputs` "
+            "(n, time[, features]) padded, `lengths` (n,) the real steps of each row.")
+
 
 def read_inputs(values, file):
-    """The inputs: `values` given on the command line, or lines / an array from `file`."""
+    """The inputs: `values` given on the command line, or lines / a `Padded` batch from `file`."""
     if file:
         path = pathlib.Path(file)
+        if not path.is_file():
+            raise FileNotFoundError(f"No such input file: {file!r}.")
         if path.suffix == ".npy":
-            return np.load(path, allow_pickle=False)
-        return [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
-                if line.strip()]
+            raise ValueError(
+                f"{file} is a padded array without lengths: the padding would be read as data. "
+                + NPZ_HINT)
+        if path.suffix == ".npz":
+            return read_npz(path)
+        return _lines(path)
     if not values:
         raise ValueError("Give inputs on the command line or with --file.")
     return list(values)
+
+
+def _lines(path):
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        line = path.read_bytes()[:error.start].count(b"\n") + 1
+        raise ValueError(f"{path} line {line} is not UTF-8 text (byte {error.start}). Give a "
+                         "UTF-8 text file with one input per line, or an .npz.") from None
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class Padded(NamedTuple):
+    """Padded float sequences and their lengths, as read from an .npz."""
+
+    inputs: np.ndarray  # float32 (n, time, features)
+    lengths: np.ndarray  # int32 (n,), 1 <= lengths[i] <= time
+
+    def sequences(self) -> list[np.ndarray]:
+        """The real steps of each row: `(lengths[i], features)` arrays."""
+        return [row[:n] for row, n in zip(self.inputs, self.lengths)]
+
+    def __len__(self):
+        return len(self.lengths)
+
+
+def read_npz(path) -> Padded:
+    """`inputs` + `lengths` from an .npz, checked (shapes, dtypes, finite values, lengths)."""
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            arrays = {k: archive[k] for k in archive.files}
+    except (ValueError, OSError, EOFError) as error:
+        raise ValueError(f"{path} is not a readable .npz of numeric arrays ({error}). "
+                         + NPZ_HINT) from None
+    missing = [k for k in ("inputs", "lengths") if k not in arrays]
+    if missing:
+        raise ValueError(f"{path} has no {' or '.join(missing)} (it holds {sorted(arrays)}). "
+                         + NPZ_HINT)
+    inputs, lengths = arrays["inputs"], arrays["lengths"]
+    if inputs.dtype.kind not in "fiu" or inputs.ndim not in (2, 3):
+        raise ValueError(f"Expected `inputs` in {path} as a numeric (n, time) or (n, time, "
+                         f"features) array. Received: shape {inputs.shape}, dtype {inputs.dtype}.")
+    if inputs.ndim == 2:
+        inputs = inputs[..., None]
+    if lengths.dtype.kind not in "iu" or lengths.shape != inputs.shape[:1]:
+        raise ValueError(f"Expected `lengths` in {path} as {inputs.shape[0]} integers, one per "
+                         f"row of `inputs`. Received: shape {lengths.shape}, dtype "
+                         f"{lengths.dtype}.")
+    bad = np.flatnonzero((lengths < 1) | (lengths > inputs.shape[1]))
+    if bad.size:
+        raise ValueError(f"Expected 1 <= lengths[i] <= {inputs.shape[1]} (the padded width) in "
+                         f"{path}. Received: lengths[{bad[0]}] = {lengths[bad[0]]}.")
+    real = np.arange(inputs.shape[1])[None, :] < lengths[:, None]  # (n, time)
+    finite = np.isfinite(inputs).all(axis=2) | ~real  # padding may hold anything
+    bad_rows = np.flatnonzero(~finite.all(axis=1))
+    if bad_rows.size:
+        raise ValueError(f"`inputs` in {path} has NaN or Inf inside the real steps of row "
+                         f"{bad_rows[0]}.")
+    return Padded(inputs.astype(np.float32), lengths.astype(np.int32))
 
 
 def _is_run_dir(path):
@@ -30,11 +98,28 @@ def _is_run_dir(path):
 
 
 def predict(target, inputs) -> list:
-    """One prediction per input, as text: from a run directory or a SavedModel folder."""
+    """One prediction per input, as text: from a run directory or a SavedModel folder.
+
+    `inputs`: strings (or, for word models, whitespace-separated tokens), a
+    `Padded` batch (`read_npz`), or a float array `(n, time[, features])` of
+    sequences that are all `time` steps long.
+    """
     path = pathlib.Path(target)
     if _is_run_dir(path):
         return _from_run(path, inputs)
     return _from_saved_model(path, inputs)
+
+
+def _numeric(inputs) -> bool:
+    return isinstance(inputs, Padded | np.ndarray)
+
+
+def _check_kind(takes_numbers: bool, inputs, what: str) -> None:
+    if takes_numbers and not _numeric(inputs):
+        raise ValueError(f"{what} reads float sequences; received text inputs. " + NPZ_HINT)
+    if not takes_numbers and _numeric(inputs):
+        raise ValueError(f"{what} reads text (one input per line of a text file, or arguments); "
+                         "received an array of numbers.")
 
 
 def _from_run(path, inputs):
@@ -42,7 +127,10 @@ def _from_run(path, inputs):
     from seqmodels.runs.run_dir import RunDir
 
     estimator = RunDir(path).load_estimator()
-    if not isinstance(inputs, np.ndarray) and estimator.input_kind_ == kinds.WORDS:
+    _check_kind(estimator.input_kind_ == kinds.FEATURES, inputs, f"The run in {path}")
+    if isinstance(inputs, Padded):
+        inputs = inputs.sequences()
+    elif estimator.input_kind_ == kinds.WORDS:
         inputs = [line.split() for line in inputs]
     predictions = estimator.predict(inputs)
     return [_text(p) for p in predictions]
@@ -56,19 +144,48 @@ def _text(prediction):
     return str(prediction.item() if hasattr(prediction, "item") else prediction)
 
 
+def _full_length(values) -> Padded:
+    """An array `(n, time[, features])` of sequences that are all `time` steps long."""
+    values = np.asarray(values, np.float32)
+    values = values[..., None] if values.ndim == 2 else values
+    return Padded(values, np.full(len(values), values.shape[1], np.int32))
+
+
+def _load_signature(path):
+    """The loaded SavedModel (held: its signatures need its variables) and `serving_default`."""
+    import tensorflow as tf
+
+    try:
+        loaded = tf.saved_model.load(str(path))
+    except Exception as error:  # a corrupt or truncated saved_model.pb, missing variables
+        first = (getattr(error, "message", None) or str(error)).strip().splitlines()
+        raise ValueError(f"{path} is not a loadable SavedModel ({type(error).__name__}: "
+                         f"{first[0] if first else 'no message'}). Export it again.") from None
+    if "serving_default" not in loaded.signatures:
+        raise ValueError(f"{path} has no serving_default signature (it has "
+                         f"{sorted(loaded.signatures)}).")
+    return loaded, loaded.signatures["serving_default"]
+
+
 def _from_saved_model(path, inputs):
     import tensorflow as tf
 
     from seqmodels.export.versioned import latest_version
 
+    if not path.is_dir():
+        raise FileNotFoundError(f"No run directory or SavedModel folder at {str(path)!r}.")
     if not (path / "saved_model.pb").is_file():
         path = latest_version(path)  # a model folder: its highest version
-    loaded = tf.saved_model.load(str(path))  # held: the signature needs its variables
-    signature = loaded.signatures["serving_default"]
-    if isinstance(inputs, np.ndarray):
-        values = inputs[..., None] if inputs.ndim == 2 else inputs
-        lengths = np.full(len(values), values.shape[1], np.int32)
-        out = signature(inputs=tf.constant(values, tf.float32), lengths=tf.constant(lengths))
+    loaded, signature = _load_signature(path)
+    specs = signature.structured_input_signature[1]  # {name: TensorSpec}
+    _check_kind("lengths" in specs, inputs, f"The SavedModel {path}")
+    if _numeric(inputs):
+        padded = inputs if isinstance(inputs, Padded) else _full_length(inputs)
+        features = specs["inputs"].shape[-1]
+        if padded.inputs.shape[-1] != features:
+            raise ValueError(f"The SavedModel {path} reads {features} features per step. "
+                             f"Received: {padded.inputs.shape[-1]}.")
+        out = signature(inputs=tf.constant(padded.inputs), lengths=tf.constant(padded.lengths))
     else:
         out = signature(inputs=tf.constant(list(inputs)))
     for key in ("outputs", "classes"):
@@ -77,4 +194,4 @@ def _from_saved_model(path, inputs):
     return [" ".join(f"{v:.6g}" for v in np.atleast_1d(row)) for row in out["values"].numpy()]
 
 
-__all__ = ["predict", "read_inputs"]
+__all__ = ["Padded", "predict", "read_inputs", "read_npz"]

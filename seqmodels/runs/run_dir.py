@@ -3,7 +3,7 @@
     <run>/config.json      task, hyperparameters, data options, versions
     <run>/backup/          keras.callbacks.BackupAndRestore: resume after an interruption
     <run>/checkpoints/     best.keras (by validation loss) during training
-    <run>/logs/            TensorBoard
+    <run>/logs/<attempt>/  TensorBoard, one folder per process that trained (1, 2, ...)
     <run>/model.keras      the trained Keras model (safe_mode loadable)
     <run>/estimator.pkl    the fitted estimator (model + vocabularies + classes)
     <run>/metrics.json     history, validation and test metrics
@@ -19,6 +19,7 @@ import json
 import os
 import pathlib
 import pickle
+import shutil
 import time
 
 
@@ -40,6 +41,39 @@ class RunDir:
 
     def __str__(self):
         return str(self.path)
+
+    # What the directory holds ------------------------------------------
+    def check_usable(self) -> None:
+        """Refuses a path that is a file, or a folder of files that is not a run directory."""
+        if self.path.exists() and not self.path.is_dir():
+            raise ValueError(f"Expected `out` to be a run directory. Received: out={str(self)!r}, "
+                             "which is a file.")
+        if self.path.is_dir() and any(self.path.iterdir()) and not self.is_run():
+            raise ValueError(
+                f"{self} holds files but no config.json: it is not a seqmodels run directory, "
+                "and nothing in it is overwritten. Choose another --out.")
+
+    def is_run(self) -> bool:
+        return (self.path / "config.json").is_file()
+
+    def is_finished(self) -> bool:
+        """Training ended there: the fitted estimator was written."""
+        return (self.path / "estimator.pkl").is_file()
+
+    def has_progress(self) -> bool:
+        """An epoch was backed up or training finished: there is work to keep."""
+        backup = self.path / "backup"
+        return self.is_finished() or (backup.is_dir() and any(backup.rglob("*")))
+
+    def remove(self) -> None:
+        """Deletes the run directory (only ever one that `is_run`, or one this process made)."""
+        shutil.rmtree(self.path, ignore_errors=True)
+
+    def new_log_dir(self) -> pathlib.Path:
+        """`logs/<n>` for this attempt, n one more than the highest there: logs never mix."""
+        logs = self.sub("logs")
+        attempts = [int(p.name) for p in logs.iterdir() if p.name.isdigit()]
+        return self.sub(f"logs/{max(attempts, default=0) + 1}")
 
     def sub(self, name) -> pathlib.Path:
         path = self.path / name
@@ -74,8 +108,19 @@ class RunDir:
             raise FileNotFoundError(
                 f"{self.path} has no estimator.pkl: training did not finish there. Run "
                 f"`seqmodels train <task> --out {self.path}` again to resume it.")
-        with open(path, "rb") as f:
-            return pickle.load(f)
+        try:
+            with open(path, "rb") as f:
+                return pickle.load(f)
+        except Exception as error:  # unpickling can raise anything a truncated stream causes
+            raise ValueError(
+                f"{path} cannot be read ({type(error).__name__}: {_first_line(error)}): it is "
+                "truncated, corrupt or from another seqmodels version. Train again with "
+                f"`seqmodels train <task> --out {self.path} --overwrite`.") from error
+
+
+def _first_line(error) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else "no message"
 
 
 def _plain(value):

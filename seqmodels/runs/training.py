@@ -3,6 +3,7 @@ directory with checkpoints, resume, TensorBoard, metrics and plots."""
 
 from __future__ import annotations
 
+import secrets
 import time
 
 from seqmodels._version import __version__
@@ -20,64 +21,130 @@ def _config(task, params, data_dir, limit):
                          "tensorflow": tf.__version__}}
 
 
-def _check_resume(run, config):
-    """A run directory is resumed only with the configuration it was started with."""
-    if not (run.path / "config.json").is_file():
-        return
+# Hyperparameters that may differ between attempts of one run: `epochs` (more continues it)
+# and the progress bar.
+MAY_CHANGE = ("epochs", "verbose")
+
+
+def _changed(old, new):
+    """`{name: (old, new)}` of the keys whose values differ."""
+    return {k: (old.get(k), new.get(k)) for k in sorted(set(old) | set(new))
+            if old.get(k) != new.get(k)}
+
+
+def _check_same_run(run, config):
+    """A run directory is taken up again only with the configuration it was started with."""
     old = run.read_json("config.json")
-    for key in ("task", "params", "limit"):
-        if old.get(key) != config.get(key):
-            raise ValueError(
-                f"{run} holds a run with another {key} ({old.get(key)!r}); this command asks "
-                f"for {config.get(key)!r}. Use another --out directory, or the same options "
-                "to resume it.")
+    changed = _changed({"task": old.get("task"), "limit": old.get("limit"),
+                        **{k: v for k, v in old.get("params", {}).items() if k not in MAY_CHANGE}},
+                       {"task": config["task"], "limit": config["limit"],
+                        **{k: v for k, v in config["params"].items() if k not in MAY_CHANGE}})
+    if changed:
+        diff = ", ".join(f"{k}: {a!r} -> {b!r}" for k, a, b in
+                         ((k, *ab) for k, ab in changed.items()))
+        raise ValueError(f"{run} holds a run with other settings ({diff}). Use another --out, "
+                         "--overwrite to start it afresh, or the same settings to take it up.")
 
 
-def _callbacks(run, monitor):
+def _seeded(overrides, run, seed):
+    """`overrides` with `random_state`: `seed`, else the run's recorded one, else a new one."""
+    if seed is not None:
+        return {**overrides, "random_state": seed}
+    if overrides.get("random_state") is not None:
+        return overrides
+    if run.is_run():
+        recorded = run.read_json("config.json").get("params", {}).get("random_state")
+        if recorded is not None:
+            return {**overrides, "random_state": recorded}
+    return {**overrides, "random_state": secrets.randbelow(2**31)}  # recorded in config.json
+
+
+def _callbacks(run, monitor, best=None):
     import keras
 
     return [
         keras.callbacks.BackupAndRestore(str(run.sub("backup")), save_freq="epoch"),
         keras.callbacks.ModelCheckpoint(str(run.sub("checkpoints") / "best.keras"),
-                                        monitor=monitor, save_best_only=True),
-        keras.callbacks.TensorBoard(str(run.sub("logs"))),
+                                        monitor=monitor, save_best_only=True,
+                                        initial_value_threshold=best),
+        keras.callbacks.TensorBoard(str(run.new_log_dir())),
     ]
 
 
+def _check_limit(limit):
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)
+                              or limit < 1):
+        raise ValueError(f"Expected `limit` to be an integer >= 1 (examples per split) or None "
+                         f"(all). Received: limit={limit!r}.")
+
+
 def train(task_name, *, out=None, overrides=None, data_dir=None, limit=None, plots=True,
-          log=print) -> RunDir:
-    """Fits the task's estimator into a run directory; returns it.
+          seed=None, overwrite=False, log=print) -> RunDir:
+    """Fits the task's estimator into a run directory; returns it. Never loses a finished run.
 
     Args:
         task_name: a name of `seqmodels.runs.TASKS`.
-        out: the run directory (default `runs/<task>-<time>`). Running again
-            with the same `out` and options resumes an interrupted run from
-            its last finished epoch (`BackupAndRestore`).
+        out: the run directory (default `runs/<task>-<time>`). Again with the
+            same `out` and settings: an interrupted run resumes from its last
+            finished epoch (`BackupAndRestore`); a finished run is left as it
+            is (and reported), or, with a larger `epochs`, trained on to it.
+            Other settings are refused, naming the ones that differ.
         overrides: estimator hyperparameters replacing the task's defaults.
         data_dir: TFDS data dir (default `$SEQMODELS_DATA_DIR` or TFDS's).
-        limit: read at most this many examples per split (quick runs).
+        limit: read at most this many examples per split (quick runs), >= 1.
         plots: write the PNG plots.
+        seed: the run's `random_state` (default: the one recorded in `out`,
+            else a new one, recorded in `config.json` so the run can be repeated).
+        overwrite: delete the run in `out` and start afresh.
     """
     task = get_task(task_name)
-    overrides = dict(overrides or {})
+    _check_limit(limit)
+    run = RunDir(out) if out else RunDir.new(task.name)
+    run.check_usable()
+    if overwrite and run.is_run():
+        run.remove()
+    overrides = _seeded(dict(overrides or {}), run, seed)
     if task.validation is None:
         overrides.setdefault("validation_split", 0.1)
     estimator = task.make_estimator(**overrides)  # unknown hyperparameters fail here
     estimator._check_params()  # and bad values, before anything is written
-    run = RunDir(out) if out else RunDir.new(task.name)
     config = _config(task, estimator.get_params(), data_dir, limit)
-    _check_resume(run, config)
-    run.write_json("config.json", config)
+    if run.is_run():
+        _check_same_run(run, config)
+    if run.is_finished():
+        return _finished(run, task, estimator, config, plots, log)
+    made = not run.path.exists()
+    try:
+        run.write_json("config.json", config)
+        return _fit(run, task, estimator, config, plots, log)
+    except BaseException:
+        if made and not run.has_progress():
+            run.remove()  # a refused or failed first attempt leaves nothing behind
+        raise
 
-    start = time.perf_counter()
+
+def _data(task, config, estimator, log):
     log(f"reading {task.dataset} ...")
-    X, y = task.read("train", data_dir, limit)
-    validation = task.read(task.validation, data_dir, limit) if task.validation else None
+    X, y = task.read("train", config["data_dir"], config["limit"])
+    validation = (task.read(task.validation, config["data_dir"], config["limit"])
+                  if task.validation else None)
     monitor = "val_loss" if validation or estimator.validation_split else "loss"
+    return X, y, validation, monitor
+
+
+def _fit(run, task, estimator, config, plots, log, resume=False):
+    start = time.perf_counter()
+    X, y, validation, monitor = _data(task, config, estimator, log)
     log(f"training {task.estimator} on {len(X)} sequences -> {run}")
-    estimator.fit(X, y, callbacks=_callbacks(run, monitor), validation_data=validation)
+    if resume:
+        best = min(estimator.history_.get(monitor, [float("inf")]), default=None)
+        estimator.resume_fit(X, y, callbacks=_callbacks(run, monitor, best),
+                             validation_data=validation)
+    else:
+        estimator.fit(X, y, callbacks=_callbacks(run, monitor), validation_data=validation)
     run.save_estimator(estimator)
-    test_data = task.read("test", data_dir, limit)  # read once: scored, then plotted
+    run.write_json("config.json", config)  # epochs as trained
+    test_data = task.read("test", config["data_dir"], config["limit"])  # read once
     evaluate(run, estimator=estimator, test_data=test_data, log=log,
              extra={"train_seconds": time.perf_counter() - start})
     if plots:
@@ -86,6 +153,22 @@ def train(task_name, *, out=None, overrides=None, data_dir=None, limit=None, plo
         for path in make_plots(estimator, *test_data, run.sub("plots"),
                                labelled_by_class=task.labelled_by_class):
             log(f"plot: {path}")
+    return run
+
+
+def _finished(run, task, asked, config, plots, log):
+    """A finished run: reported as it is, evaluated if that was cut short, or trained on."""
+    estimator = run.load_estimator()
+    done = len(estimator.history_["loss"])
+    if asked.epochs > done:
+        log(f"{run} trained {done} epochs; training on to {asked.epochs}")
+        estimator.set_params(epochs=asked.epochs, verbose=asked.verbose)
+        return _fit(run, task, estimator, config, plots, log, resume=True)
+    if not (run.path / "metrics.json").is_file():
+        evaluate(run, estimator=estimator, log=log)
+    log(f"{run} is a finished run ({done} epochs): nothing to do. Its model is "
+        f"{run.path / 'model.keras'}; use --epochs N > {done} to train it on, or --overwrite "
+        "to start afresh.")
     return run
 
 

@@ -1,5 +1,7 @@
-"""Training helpers: scheduled sampling against exposure bias; a wall-clock budget."""
+"""Training helpers: scheduled sampling against exposure bias; a wall-clock budget; a stop at
+the first non-finite loss."""
 
+from seqmodels.training.finite_loss import NonFiniteLossError, StopOnNonFiniteLoss
 from seqmodels.training.scheduled_sampling import (
     SCHEDULES,
     ScheduledSampling,
@@ -7,4 +9,5 @@ from seqmodels.training.scheduled_sampling import (
 )
 from seqmodels.training.time_budget import TimeBudget
 
-__all__ = ["SCHEDULES", "ScheduledSampling", "TimeBudget", "teacher_forcing_ratio"]
+__all__ = ["SCHEDULES", "NonFiniteLossError", "ScheduledSampling", "StopOnNonFiniteLoss",
+           "TimeBudget", "teacher_forcing_ratio"]

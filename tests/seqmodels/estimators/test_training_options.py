@@ -1,9 +1,12 @@
 """validation_split, early_stopping and strategy; hyperparameters checked before training."""
 
+import keras
 import numpy as np
 import pytest
+from sklearn.exceptions import NotFittedError
 
 from seqmodels.estimators import SequenceClassifier
+from seqmodels.training import NonFiniteLossError
 
 
 def data(rng, n=40):
@@ -49,11 +52,55 @@ def test_mirrored_strategy_builds_in_scope_and_trains_alike(rng):
     ({"validation_split": 1.0}, r"`validation_split` in \[0, 1\)"),
     ({"early_stopping": 0}, r"`early_stopping` to be an integer >= 1"),
     ({"strategy": "multi-worker"}, r"Expected `strategy` in .*keras-team/keras#20585"),
+    ({"learning_rate": -1e-3}, r"`learning_rate` to be a finite number >= 0. Received: -0.001"),
+    ({"learning_rate": float("nan")}, r"`learning_rate` to be a finite number >= 0. Received: nan"),
+    ({"learning_rate": float("inf")}, r"`learning_rate` to be a finite number >= 0. Received: inf"),
 ])
 def test_bad_hyperparameters_are_refused_before_training(rng, params, message):
     X, y = data(rng, 8)
     with pytest.raises(ValueError, match=message):
         SequenceClassifier(**params).fit(X, y)
+
+
+class _PoisonAt(keras.callbacks.Callback):
+    """Sets the first weight to NaN before step 1 of epoch 2 (a diverging run, on purpose)."""
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+
+    def on_train_batch_begin(self, batch, logs=None):
+        if self.epoch == 1 and batch == 1:
+            weight = self.model.trainable_weights[0]
+            weight.assign(np.full(weight.shape, np.nan, "float32"))
+
+
+def test_a_nan_loss_stops_fit_at_once_naming_epoch_and_step(rng):
+    X, y = data(rng)
+    seen = []
+
+    class EpochEnds(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            seen.append(epoch)
+
+    clf = SequenceClassifier(units=4, epochs=5, batch_size=8, bucketing=False, random_state=0)
+    with pytest.raises(NonFiniteLossError, match=r"became nan at epoch 2, step 1") as raised:
+        clf.fit(X, y, callbacks=[_PoisonAt(), EpochEnds()])
+    assert (raised.value.epoch, raised.value.step) == (2, 1)
+    assert seen == [0]  # epoch 2 never ended: no checkpoint or backup saw the NaN weights
+    assert not hasattr(clf, "model_")  # and the estimator keeps no NaN model
+    with pytest.raises(NotFittedError):
+        clf.predict(X)
+
+
+def test_resume_fit_trains_on_to_epochs_in_all(rng):
+    X, y = data(rng)
+    clf = SequenceClassifier(units=4, epochs=2, random_state=0).fit(X, y)
+    first, steps = list(clf.history_["loss"]), int(clf.model_.optimizer.iterations.numpy())
+    clf.set_params(epochs=4).resume_fit(X, y)
+    assert len(clf.history_["loss"]) == 4 and clf.history_["loss"][:2] == first
+    assert clf.model_.optimizer.iterations.numpy() == 2 * steps  # the same optimizer, on
+    with pytest.raises(ValueError, match=r"`epochs` > the 4 epochs already trained"):
+        clf.resume_fit(X, y)
 
 
 def test_string_inputs_to_a_classifier(rng):

@@ -40,7 +40,8 @@ def test_train_writes_a_complete_run_directory(tmp_path, data_dir, capsys):
         X[:5], fitting=False)), verbose=0), estimator._raw(X[:5]), atol=1e-5)
     for name in ("training_curves", "gradient_norms", "trajectories"):
         assert _png_size(out / "plots" / f"{name}.png")[0] > 300
-    assert list((out / "logs" / "train").glob("events.out.tfevents.*"))
+    assert list((out / "logs" / "1" / "train").glob("events.out.tfevents.*"))
+    assert isinstance(config["params"]["random_state"], int)  # drawn and recorded
 
 
 def test_evaluate_predict_and_export_agree(tmp_path, data_dir, capsys):
@@ -53,14 +54,35 @@ def test_evaluate_predict_and_export_agree(tmp_path, data_dir, capsys):
     X, _ = get_task("japanese_vowels").read("test", data_dir, 60)
     length = min(len(x) for x in X[:6])
     batch = np.stack([x[:length] for x in X[:6]])
-    np.save(tmp_path / "six.npy", batch)
     from_run = predict(out, batch)
     assert from_run == predict(tmp_path / "served", batch)  # the highest version is used
     assert from_run == [str(c) for c in RunDir(out).load_estimator().predict(batch)]
-    capsys.readouterr()
-    assert cli.main(["predict", str(out), "--file", str(tmp_path / "six.npy")]) == 0
-    lines = capsys.readouterr().out.strip().splitlines()
-    assert [line.split("\t")[1] for line in lines] == from_run
+    # From a file: padded rows with their lengths; the padding (NaN here) is never read.
+    width = max(len(x) for x in X[:6])
+    padded = np.full((6, width, X[0].shape[1]), np.nan, "float32")
+    for row, x in zip(padded, X[:6]):
+        row[:len(x)] = x
+    np.savez(tmp_path / "six.npz", inputs=padded, lengths=[len(x) for x in X[:6]])
+    expected = [str(c) for c in RunDir(out).load_estimator().predict(X[:6])]
+    for target in (out, tmp_path / "served"):
+        capsys.readouterr()
+        assert cli.main(["predict", str(target), "--file", str(tmp_path / "six.npz")]) == 0
+        lines = capsys.readouterr().out.strip().splitlines()
+        assert [line.split("\t")[1] for line in lines] == expected
+    np.save(tmp_path / "six.npy", padded)
+    assert cli.main(["predict", str(out), "--file", str(tmp_path / "six.npy")]) == 2
+    assert "a padded array without lengths" in capsys.readouterr().err
+    np.savez(tmp_path / "bad.npz", inputs=padded, lengths=[width + 1] * 6)
+    assert cli.main(["predict", str(out), "--file", str(tmp_path / "bad.npz")]) == 2
+    assert f"Expected 1 <= lengths[i] <= {width}" in capsys.readouterr().err
+    np.savez(tmp_path / "wide.npz", inputs=np.zeros((2, 4, 5)), lengths=[4, 4])
+    for target, says in ((out, "has 5 features per step"), (tmp_path / "served", "reads 12 "
+                                                                                 "features")):
+        assert cli.main(["predict", str(target), "--file", str(tmp_path / "wide.npz")]) == 2
+        err = capsys.readouterr().err
+        assert says in err and len(err.strip().splitlines()) == 1
+    assert cli.main(["predict", str(tmp_path / "served"), "hello"]) == 2
+    assert "reads float sequences; received text inputs" in capsys.readouterr().err
 
 
 def test_string_tasks_predict_from_words(tmp_path, data_dir):
@@ -108,8 +130,62 @@ def test_command_errors_are_one_line(tmp_path, data_dir, capsys):
     assert "keras-team/keras#20585" in capsys.readouterr().err
     assert cli.main(["evaluate", str(tmp_path)]) == 2
     assert "has no config.json" in capsys.readouterr().err
+    for bad in ("0", "-1", "x"):
+        with pytest.raises(SystemExit) as exited:
+            cli.main([*VOWELS[:-1], bad, "--out", str(tmp_path / "r")])
+        assert exited.value.code == 2 and "expected an integer >= 1" in capsys.readouterr().err
+    assert not (tmp_path / "r").exists()
+    a_file = tmp_path / "a_file"
+    a_file.write_text("mine")
+    assert cli.main([*VOWELS, "--out", str(a_file)]) == 2
+    assert "which is a file" in capsys.readouterr().err
+    assert cli.main(["predict", str(a_file), "x"]) == 2
+    assert "No run directory or SavedModel folder" in capsys.readouterr().err
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "todo.txt").write_text("mine")
+    assert cli.main([*VOWELS, "--out", str(tmp_path / "notes"), "--overwrite"]) == 2
+    assert "not a seqmodels run directory" in capsys.readouterr().err
+    assert (tmp_path / "notes" / "todo.txt").read_text() == "mine"
+
+
+def test_a_finished_run_is_kept_continued_or_restarted_on_request(tmp_path, data_dir, capsys):
+    out = tmp_path / "run"
+    common = ["--out", str(out), "--data-dir", data_dir, "--no-plots", "--seed", "7"]
+    assert cli.main([*VOWELS, *common]) == 0
+    model = (out / "model.keras").read_bytes()
+    assert json.loads((out / "config.json").read_text())["params"]["random_state"] == 7
+    capsys.readouterr()
+    assert cli.main([*VOWELS, *common]) == 0  # the same command: nothing retrained
+    assert "is a finished run (2 epochs): nothing to do" in capsys.readouterr().out
+    assert (out / "model.keras").read_bytes() == model
+    assert cli.main([*VOWELS, *common, "--units", "16"]) == 2  # a changed setting: refused
+    err = capsys.readouterr().err
+    assert "other settings (units: 8 -> 16)" in err and "epochs" not in err
+    assert cli.main([*VOWELS[:3], "3", *VOWELS[4:], *common]) == 0  # more epochs: trained on
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["epochs"] == 3 and len(metrics["history"]["val_loss"]) == 3
+    assert sorted(p.name for p in (out / "logs").iterdir()) == ["1", "2"]  # never mixed
+    assert cli.main([*VOWELS[:3], "1", *VOWELS[4:], *common, "--overwrite"]) == 0
+    assert json.loads((out / "metrics.json").read_text())["epochs"] == 1
+    assert sorted(p.name for p in (out / "logs").iterdir()) == ["1"]
+
+
+def test_a_broken_run_or_export_is_one_line_not_a_traceback(tmp_path, data_dir, capsys):
     out = tmp_path / "run"
     assert cli.main([*VOWELS, "--out", str(out), "--data-dir", data_dir, "--no-plots"]) == 0
-    assert cli.main([*VOWELS[:3], "3", *VOWELS[4:], "--out", str(out), "--data-dir",
-                     data_dir]) == 2
-    assert "holds a run with another params" in capsys.readouterr().err
+    assert cli.main(["export", str(out), "--to", str(tmp_path / "served")]) == 0
+    pickled = out / "estimator.pkl"
+    pickled.write_bytes(pickled.read_bytes()[:1000])  # truncated
+    capsys.readouterr()
+    assert cli.main(["evaluate", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "estimator.pkl cannot be read" in err and "--overwrite" in err
+    assert len(err.strip().splitlines()) == 1
+    assert cli.main(["predict", str(tmp_path / "served"), "--file", str(pickled)]) == 2
+    assert "line 1 is not UTF-8 text (byte 0)" in capsys.readouterr().err
+    (tmp_path / "served" / "1" / "saved_model.pb").write_bytes(b"not a graph")
+    assert cli.main(["predict", str(tmp_path / "served"), "hello"]) == 2
+    err = capsys.readouterr().err
+    assert "is not a loadable SavedModel" in err and len(err.strip().splitlines()) == 1
+    assert cli.main(["export", str(tmp_path / "run"), "--to", str(pickled)]) == 2
+    assert "error:" in capsys.readouterr().err
