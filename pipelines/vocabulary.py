@@ -89,6 +89,14 @@ class Vocabulary(keras.layers.Layer):
         """
         if level not in LEVELS:
             raise ValueError(f"level must be one of {LEVELS}; received level={level!r}.")
+        for name, value, allowed_none in (("min_count", min_count, False),
+                                          ("max_size", max_size, True)):
+            if value is None and allowed_none:
+                continue
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"Expected `{name}` to be an integer >= 1"
+                                 f"{' or None' if allowed_none else ''}. Received: "
+                                 f"{name}={value!r}.")
         counts = collections.Counter()
         for text in texts:
             counts.update(split_python(text, level))
@@ -135,6 +143,7 @@ class Vocabulary(keras.layers.Layer):
         elif not isinstance(ids, tf.RaggedTensor):
             ids = tf.RaggedTensor.from_tensor(tf.convert_to_tensor(ids))
         ids = tf.cast(ids, tf.int64)
+        self._check_ids(ids.flat_values)
         if strip_special:
             keep = (
                 (ids != constants.PAD_ID) & (ids != constants.START_ID) & (ids != constants.END_ID)
@@ -143,6 +152,19 @@ class Vocabulary(keras.layers.Layer):
         tokens = ids.with_flat_values(self._to_tokens(ids.flat_values))
         separator = "" if self.level == "char" else " "
         return tf.strings.reduce_join(tokens, axis=-1, separator=separator)
+
+    def _check_ids(self, flat):
+        """Ids outside `[0, size)` name no token: refused (ValueError eagerly, else in-graph)."""
+        message = f"Expected ids in [0, {self.size}) (this vocabulary's size)."
+        if tf.executing_eagerly():
+            values = flat.numpy()
+            bad = values[(values < 0) | (values >= self.size)]
+            if bad.size:
+                raise ValueError(f"{message} Received: id {int(bad[0])}.")
+            return
+        # tf.function runs stateful ops such as these asserts without a control dependency.
+        tf.debugging.assert_non_negative(flat, message=message)
+        tf.debugging.assert_less(flat, tf.constant(self.size, tf.int64), message=message)
 
     def encode_python(self, texts: Sequence[str]) -> list[np.ndarray]:
         """Eager convenience: strings -> list of int32 arrays `(time_i,)`."""

@@ -11,6 +11,7 @@ unknown batch size and source length, and in an exported SavedModel.
 """
 
 import keras
+import numpy as np
 from keras import ops
 
 from seqmodels import constants
@@ -55,6 +56,31 @@ def _reorder(x, parents):
     return ops.take_along_axis(x, ops.cast(index, "int32"), axis=1)
 
 
+def _is_int(value) -> bool:
+    return isinstance(value, int | np.integer) and not isinstance(value, bool)
+
+
+def _check_lengths(max_length, min_length, end_id):
+    """Python-number arguments checked where they enter (tensors pass: they come from graphs)."""
+    if _is_int(max_length) and max_length < 1:
+        raise ValueError(f"Expected `max_length` to be an integer >= 1. Received: "
+                         f"max_length={max_length!r}.")
+    if isinstance(max_length, float | str | bool):
+        raise ValueError(f"Expected `max_length` to be an integer >= 1 (or a scalar tensor). "
+                         f"Received: max_length={max_length!r}.")
+    if not _is_int(min_length) or min_length < 0:
+        raise ValueError(f"Expected `min_length` to be an integer >= 0. Received: "
+                         f"min_length={min_length!r}.")
+    if _is_int(max_length) and min_length > max_length:
+        raise ValueError(f"Expected `min_length` <= `max_length`. Received: min_length="
+                         f"{min_length}, max_length={max_length}.")
+    if not _is_int(end_id) or int(end_id) in constants.NEVER_DECODED_IDS:
+        raise ValueError(
+            f"Expected `end_id` to be an id the decoder may emit, not one of the reserved "
+            f"{constants.NEVER_DECODED_IDS} (pad, OOV, start): decoding would never finish. "
+            f"Received: end_id={end_id!r}.")
+
+
 def decode(step_fn, state, strategy, *, max_length, min_length=0,
            start_id=constants.START_ID, end_id=constants.END_ID, attention_length=None):
     """Runs `step_fn` from START until every hypothesis has emitted END or `max_length` steps.
@@ -76,6 +102,7 @@ def decode(step_fn, state, strategy, *, max_length, min_length=0,
         search), `log_probs` float32 `(B, n)` (the plain log-probability) and,
         if asked, `attention` float32 `(B, n, max_length, S)`.
     """
+    _check_lengths(max_length, min_length, end_id)
     return_attention = attention_length is not None
     width = strategy.width
     leaves = keras.tree.flatten(state)

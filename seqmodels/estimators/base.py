@@ -99,6 +99,7 @@ class SequenceEstimator(BaseEstimator):
     # Checks and input reading (all before any training)
     # ------------------------------------------------------------------ #
     def _check_params(self):
+        from seqmodels.cells.base import check_rate
         from seqmodels.cells.registry import CELLS
 
         if self.cell not in CELLS:
@@ -108,6 +109,7 @@ class SequenceEstimator(BaseEstimator):
         if self.early_stopping is not None:
             check_int("early_stopping", self.early_stopping, 1)
         check_finite_nonnegative("learning_rate", self.learning_rate)
+        check_rate("dropout", self.dropout)
         if not 0.0 <= float(self.validation_split) < 1.0:
             raise ValueError("Expected `validation_split` in [0, 1). "
                              f"Received: {self.validation_split!r}.")

@@ -3,7 +3,7 @@
 import keras
 
 from seqmodels.models.base import EncodingModel, check_positive, check_task
-from seqmodels.models.pooling import SequencePooling
+from seqmodels.models.pooling import POOLING_MODES, SequencePooling
 
 
 @keras.saving.register_keras_serializable(package="seqmodels")
@@ -41,6 +41,9 @@ class ManyToOne(EncodingModel):
         super().__init__(**kwargs)
         self.num_outputs = check_positive("num_outputs", num_outputs)
         self.task = check_task(task)
+        if pooling not in POOLING_MODES:
+            raise ValueError(f"Expected `pooling` in {POOLING_MODES}. Received: "
+                             f"pooling={pooling!r}.")
         self.pooling = SequencePooling(pooling, name="pooling")
         self.head = keras.layers.Dense(self.num_outputs, name="head")
 

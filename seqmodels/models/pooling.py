@@ -60,6 +60,11 @@ class SequencePooling(keras.layers.Layer):
             pooled = ops.max(ops.where(mask[..., None], sequences, fill), axis=1)
         else:
             pooled = ops.sum(sequences * weights[..., None], axis=1)  # (B, F)
+        # A row with no valid step pools to zeros in every mode (never max's fill value, never
+        # the padding at step 0 that "last" would point at).
+        any_valid = ops.any(mask, axis=1, keepdims=True)  # (B, 1)
+        pooled = ops.where(any_valid, pooled, ops.zeros_like(pooled))
+        weights = ops.where(any_valid, weights, ops.zeros_like(weights))
         return (pooled, weights) if return_weights else pooled
 
     def _weights(self, sequences, mask):

@@ -124,3 +124,24 @@ class _Encoder(keras.Model):
     def from_config(cls, config):
         config["vocabulary"] = keras.saving.deserialize_keras_object(config["vocabulary"])
         return cls(**config)
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"max_size": -1}, r"`max_size` to be an integer >= 1 or None. Received: max_size=-1"),
+    ({"max_size": 0}, r"max_size=0"),
+    ({"min_count": 0}, r"`min_count` to be an integer >= 1. Received: min_count=0"),
+])
+def test_bad_corpus_options_are_refused(options, message):
+    with pytest.raises(ValueError, match=message):
+        Vocabulary.from_corpus(["abc"], **options)
+
+
+def test_decode_refuses_ids_outside_the_vocabulary():
+    vocabulary = Vocabulary.from_corpus(["abc"])  # ids 0..6
+    assert vocabulary.decode_python([[4, 5, 6]]) == ["abc"]
+    for bad in (7, -1):
+        with pytest.raises(ValueError, match=rf"Expected ids in \[0, 7\).*Received: id {bad}"):
+            vocabulary.decode_python([[4, bad]])
+    graph = tf.function(lambda ids: vocabulary.decode(ids))
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"Expected ids in \[0, 7\)"):
+        graph(tf.constant([[4, 9]]))

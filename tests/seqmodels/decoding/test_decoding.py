@@ -193,3 +193,27 @@ def test_bad_strategy_arguments_name_what_was_received(make, message):
 def test_unknown_strategy_name_is_refused(model):
     with pytest.raises(ValueError, match=r"strategy='beam_search'"):
         model.generate(source(), "beam_search")
+
+
+def _uniform_step(tokens, state):
+    return ops.zeros((ops.shape(tokens)[0], 6)), state, ops.ones((1, 1))
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"max_length": -1}, r"`max_length` to be an integer >= 1. Received: max_length=-1"),
+    ({"max_length": 0}, r"max_length=0"),
+    ({"max_length": 2.5}, r"max_length=2.5"),
+    ({"max_length": 3, "min_length": -1}, r"`min_length` to be an integer >= 0"),
+    ({"max_length": 3, "min_length": 4}, r"`min_length` <= `max_length`"),
+    ({"max_length": 3, "end_id": 0}, r"not one of the reserved \(0, 1, 2\).*end_id=0"),
+    ({"max_length": 3, "end_id": 2}, r"would never finish. Received: end_id=2"),
+])
+def test_decode_refuses_lengths_and_end_ids_that_cannot_be_meant(options, message):
+    state = {"h": ops.zeros((2, 1))}
+    with pytest.raises(ValueError, match=message):
+        decode(_uniform_step, state, Greedy(), **options)
+
+
+def test_generate_refuses_a_negative_max_length(model):
+    with pytest.raises(ValueError, match=r"max_length=-1"):
+        model.generate(source(), "greedy", max_length=-1)

@@ -52,6 +52,7 @@ def test_mirrored_strategy_builds_in_scope_and_trains_alike(rng):
     ({"validation_split": 1.0}, r"`validation_split` in \[0, 1\)"),
     ({"early_stopping": 0}, r"`early_stopping` to be an integer >= 1"),
     ({"strategy": "multi-worker"}, r"Expected `strategy` in .*keras-team/keras#20585"),
+    ({"dropout": 1.5}, r"`dropout` to be a float in \[0, 1\). Received: dropout=1.5"),
     ({"learning_rate": -1e-3}, r"`learning_rate` to be a finite number >= 0. Received: -0.001"),
     ({"learning_rate": float("nan")}, r"`learning_rate` to be a finite number >= 0. Received: nan"),
     ({"learning_rate": float("inf")}, r"`learning_rate` to be a finite number >= 0. Received: inf"),

@@ -39,6 +39,16 @@ def test_pooling_weights_cover_only_valid_steps(rng):
         assert np.all(weights[~batch["inputs_mask"]] == 0)
 
 
+@pytest.mark.parametrize("mode", ["last", "mean", "max", "attention"])
+def test_a_row_with_no_valid_step_pools_to_zeros(rng, mode):
+    sequences = rng.normal(size=(2, 4, 3)).astype("float32")
+    mask = np.array([[True, True, False, False], [False] * 4])
+    pooled, weights = SequencePooling(mode)(sequences, mask=mask, return_weights=True)
+    pooled, weights = np.asarray(pooled), np.asarray(weights)
+    assert np.all(pooled[1] == 0) and np.all(weights[1] == 0)
+    assert np.all(np.isfinite(pooled)) and np.any(pooled[0] != 0)
+
+
 def test_keras_round_trip_keeps_config_and_outputs(rng):
     batch = feature_batch(rng)
     model = ManyToOne(3, task="regression", cell="minlstm", units=6, num_layers=2,
@@ -75,7 +85,7 @@ def test_bad_inputs_name_what_was_received(kwargs, inputs, message):
     [
         ({"num_outputs": 0}, r"num_outputs=0"),
         ({"num_outputs": 2, "task": "ranking"}, r"task='ranking'"),
-        ({"num_outputs": 2, "pooling": "sum"}, r"mode='sum'"),
+        ({"num_outputs": 2, "pooling": "sum"}, r"Expected `pooling` in .*pooling='sum'"),
         ({"num_outputs": 2, "cell": "transformer"}, r"cell='transformer'"),
     ],
 )
