@@ -28,3 +28,7 @@ SPECIAL_TOKENS = (PAD_TOKEN, OOV_TOKEN, START_TOKEN, END_TOKEN)
 #: Ids decoding never emits (seqmodels.decoding, and the diagnostics that compare with it).
 NEVER_DECODED_IDS = (PAD_ID, OOV_ID, START_ID)
 NUM_SPECIAL_TOKENS = len(SPECIAL_TOKENS)
+
+#: An estimator's export takes inputs up to this many times its longest training input
+#: (`max_input_length` in the export's metadata): a served request's work stays bounded.
+SERVING_INPUT_LENGTH_MARGIN = 2

@@ -171,7 +171,16 @@ class SequenceEstimator(BaseEstimator):
         return self._train(items, targets, callbacks, validation, resume=True)
 
     def _read_inputs(self, X, *, fitting, check_fitted=True, name="X"):
-        """Encoded sequences: float `(time_i, F)` arrays or int32 id arrays `(time_i,)`."""
+        """Encoded sequences: float `(time_i, F)` arrays or int32 id arrays `(time_i,)`.
+
+        Fitting also records `max_input_length_`, the longest training input in steps.
+        """
+        items = self._encoded_inputs(X, fitting=fitting, check_fitted=check_fitted, name=name)
+        if fitting:
+            self.max_input_length_ = max(len(item) for item in items)
+        return items
+
+    def _encoded_inputs(self, X, *, fitting, check_fitted, name):
         if fitting:
             kind = inputs.kind_of(X)
             if kind not in self._input_kinds:
@@ -323,13 +332,21 @@ class SequenceEstimator(BaseEstimator):
     def export(self, directory, **options):
         """The fitted model as a SavedModel in `directory/<version>/` (see `seqmodels.export`).
 
+        `max_input_length` defaults to `SERVING_INPUT_LENGTH_MARGIN` (2) times
+        the longest training input, so a served request's work is bounded;
+        pass another value (or `overlong`) to change the policy.
+
         Returns the path of the version written; its signatures take what
         `predict` takes (strings for string inputs; padded `inputs` + `lengths`
         for float sequences) and return what `predict` returns.
         """
+        from seqmodels.constants import SERVING_INPUT_LENGTH_MARGIN
         from seqmodels.export import export_saved_model
 
         check_is_fitted(self, "model_")
+        longest = getattr(self, "max_input_length_", None)  # None in pickles of 0.1
+        if longest is not None:
+            options.setdefault("max_input_length", SERVING_INPUT_LENGTH_MARGIN * longest)
         return export_saved_model(self.model_, directory, **self._export_options(), **options)
 
 

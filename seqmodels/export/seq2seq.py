@@ -130,6 +130,11 @@ class Seq2SeqEndpoints:
 
     def score(self, texts, outputs):
         """log P(outputs + </s> | texts), summed over the output's symbols."""
+        checks = [tf.debugging.assert_equal(
+            tf.shape(outputs)[0], tf.shape(texts)[0],
+            message="Expected `outputs` with one string per string of `inputs` (shape (B,)).")]
+        with tf.control_dependencies(checks):  # before any op could fail on the mismatch
+            texts, outputs = tf.identity(texts), tf.identity(outputs)
         source, lengths = self._source(texts)
         decoder_inputs, labels = teacher_forcing_ids(self.target, outputs)  # (B, T)
         logits = self.model({**source, "decoder_inputs": decoder_inputs,
@@ -145,6 +150,18 @@ class Seq2SeqEndpoints:
         return _flat_state(self.model.encode(source))
 
     def decode_step(self, tokens, flat_state):
+        size = self.model.target_vocabulary_size
+        message = (f"Expected `tokens` in [0, {size}) (the target vocabulary; <s> = "
+                   f"{constants.START_ID} starts).")
+        checks = [tf.debugging.assert_non_negative(tokens, message=message),
+                  tf.debugging.assert_less(tokens, size, message=message)]
+        for name, tensor in sorted(flat_state.items()):
+            checks.append(tf.debugging.assert_equal(
+                tf.shape(tensor)[0], tf.shape(tokens)[0],
+                message=f"Expected `{name}` with one row per token (the batch of `tokens`): "
+                        "pass the state that `encode` or the previous `decode_step` returned."))
+        with tf.control_dependencies(checks):  # before the embedding lookup could fail
+            tokens = tf.identity(tokens)
         logits, state, attention = self.model.decode_step(tokens, _nested_state(flat_state))
         return {"logits": logits, "attention": attention, **_flat_state(state)}
 

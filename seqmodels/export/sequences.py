@@ -55,7 +55,8 @@ class SequenceEndpoints:
         input_scaling, output_scaling: `(mean, scale)` or None; inputs are
             standardised as `(x - mean) / scale` and values returned as
             `y * scale + mean` (regression only).
-        max_input_length, overlong: the policy for over-long string inputs.
+        max_input_length, overlong: the policy for over-long inputs (symbols of a
+            string, steps of a float sequence): `"truncate"` or `"error"`.
     """
 
     def __init__(self, model, *, class_names=None, vocabulary=None, input_scaling=None,
@@ -111,18 +112,46 @@ class SequenceEndpoints:
             outputs["classes"] = names
         return outputs
 
+    def _checked_values(self, inputs, lengths):
+        """In-graph checks naming the input; the over-long policy. Returns `(inputs, lengths)`.
+
+        The checks run before anything else reads the inputs (control dependencies), so a
+        malformed call fails with these messages, not with an op's."""
+        batch, time = tf.shape(inputs)[0], tf.shape(inputs)[1]
+        checks = [
+            tf.debugging.assert_greater_equal(
+                time, 1, message="Expected `inputs` with at least one time step (shape "
+                                 "(B, T, F), T >= 1; a row of no steps is lengths[b] = 0)."),
+            tf.debugging.assert_equal(
+                tf.shape(lengths)[0], batch,
+                message="Expected `lengths` with one entry per row of `inputs` (shape (B,))."),
+            tf.debugging.assert_greater_equal(
+                lengths, 0, message="Expected lengths >= 0 (lengths[b] = real steps of row b)."),
+            tf.debugging.assert_less_equal(
+                lengths, time, message="Expected lengths <= the time dimension of `inputs` "
+                                       "(a row cannot hold more steps than the padded width)."),
+        ]
+        if self.max_input_length is not None and self.overlong == "error":
+            checks.append(tf.debugging.assert_less_equal(
+                tf.reduce_max(tf.concat([lengths, [0]], 0)), self.max_input_length,
+                message=f"An input is longer than max_input_length={self.max_input_length} "
+                        "steps (the export's overlong='error' policy)."))
+        with tf.control_dependencies(checks):
+            inputs, lengths = tf.identity(inputs), tf.identity(lengths)
+        if self.max_input_length is not None:
+            inputs = inputs[:, :self.max_input_length]
+            lengths = tf.minimum(lengths, self.max_input_length)
+        return inputs, lengths
+
     def from_values(self, inputs, lengths):
-        time = tf.shape(inputs)[1]
-        tf.debugging.assert_greater_equal(
-            lengths, 0, message="Expected lengths >= 0 (lengths[b] = real steps of row b).")
-        tf.debugging.assert_less_equal(
-            lengths, time, message="Expected lengths <= the time dimension of `inputs` "
-                                   "(a row cannot hold more steps than the padded width).")
-        mask = tf.sequence_mask(lengths, time)  # (B, T)
-        x = inputs
+        inputs, lengths = self._checked_values(inputs, lengths)
+        mask = tf.sequence_mask(lengths, tf.shape(inputs)[1])  # (B, T)
+        real = tf.where(mask[..., None], inputs, 0.0)  # whatever was padded, it is ignored
+        x = tf.debugging.assert_all_finite(  # returns `real`, once checked
+            real, message="Expected finite `inputs` in the real steps of every row "
+                          "(NaN or Inf found before lengths[b]).")
         if self.input_scaling is not None:
-            x = (x - self.input_scaling[0]) / self.input_scaling[1]
-        x = tf.where(mask[..., None], x, 0.0)  # whatever was padded, it is ignored
+            x = tf.where(mask[..., None], (x - self.input_scaling[0]) / self.input_scaling[1], 0.0)
         raw = self.model({"inputs": x, "inputs_mask": mask})
         return self._outputs(raw, mask)
 

@@ -119,6 +119,25 @@ def test_malformed_calls_fail_with_a_clear_error(g2p):
         fn(inputs=tf.constant([1, 2]))
 
 
+def test_score_and_decode_step_refuse_calls_that_do_not_fit_together(g2p):
+    _, _, phones, path = g2p
+    loaded = tf.saved_model.load(str(path))
+    with pytest.raises(tf.errors.InvalidArgumentError,
+                       match=r"Expected `outputs` with one string per string of `inputs`"):
+        loaded.signatures["score"](inputs=tf.constant(["cat", "dog"]),
+                                   outputs=tf.constant(["K AE T"]))
+    state = loaded.signatures["encode"](inputs=tf.constant(["cat", "dog"]))
+    step = loaded.signatures["decode_step"]
+    for tokens in ([2, phones.size], [-1, 2]):
+        with pytest.raises(tf.errors.InvalidArgumentError,
+                           match=rf"Expected `tokens` in \[0, {phones.size}\)"):
+            step(tokens=tf.constant(tokens, tf.int32), **state)
+    with pytest.raises(tf.errors.InvalidArgumentError,
+                       match=r"Expected `\w+` with one row per token"):
+        step(tokens=tf.constant([2, 2, 2], tf.int32), **state)
+    assert step(tokens=tf.constant([2, 2], tf.int32), **state)["logits"].shape[0] == 2
+
+
 def test_tf_data_map_equals_calling_the_signature(g2p):
     _, _, _, path = g2p
     loaded = tf.saved_model.load(str(path))  # keep it alive: the signature reads its variables

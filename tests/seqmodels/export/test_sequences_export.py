@@ -44,6 +44,54 @@ def test_lengths_outside_the_padded_width_are_refused(rng, tmp_path):
         fn(inputs=tf.zeros((2, 5, 4)), lengths=tf.constant([5, 5]))
 
 
+def test_malformed_calls_are_refused_naming_the_input(rng, tmp_path):
+    model = ManyToOne(2, units=4, pooling="mean")
+    model(feature_batch(rng))
+    path = export_saved_model(model, tmp_path / "m", max_input_length=6, overlong="error")
+    fn = tf.saved_model.load(str(path)).signatures["serving_default"]
+    x = rng.normal(size=(2, 5, 3)).astype("float32")
+    cases = [
+        ((x, [5, 5, 5]), r"Expected `lengths` with one entry per row of `inputs`"),
+        ((np.zeros((2, 0, 3), "float32"), [0, 0]), r"at least one time step"),
+        ((np.where(np.arange(5)[None, :, None] == 1, np.nan, x).astype("float32"), [5, 2]),
+         r"Expected finite `inputs` in the real steps"),
+        ((np.zeros((1, 7, 3), "float32"), [7]), r"longer than max_input_length=6 steps"),
+    ]
+    for (inputs, lengths), message in cases:
+        with pytest.raises(tf.errors.InvalidArgumentError, match=message):
+            fn(inputs=tf.constant(inputs), lengths=tf.constant(lengths, tf.int32))
+    padded_nan = x.copy()
+    padded_nan[1, 3:] = np.nan  # NaN in the padding of row 1 is ignored
+    out = fn(inputs=tf.constant(padded_nan), lengths=tf.constant([5, 3]))
+    expected = fn(inputs=tf.constant(np.where(np.isnan(padded_nan), 0, padded_nan)),
+                  lengths=tf.constant([5, 3]))
+    np.testing.assert_allclose(out["probabilities"].numpy(), expected["probabilities"].numpy())
+
+
+def test_over_long_float_inputs_are_truncated_by_default_policy(rng, tmp_path):
+    model = ManyToOne(2, units=4, pooling="mean")
+    model(feature_batch(rng))
+    fn = tf.saved_model.load(str(export_saved_model(model, tmp_path / "m", max_input_length=4))
+                             ).signatures["serving_default"]
+    x = rng.normal(size=(1, 9, 3)).astype("float32")
+    long = fn(inputs=tf.constant(x), lengths=tf.constant([9]))["probabilities"].numpy()
+    cut = fn(inputs=tf.constant(x[:, :4]), lengths=tf.constant([4]))["probabilities"].numpy()
+    np.testing.assert_allclose(long, cut, atol=1e-6)
+
+
+def test_an_estimator_export_bounds_inputs_by_its_training_data(rng, tmp_path):
+    from seqmodels.estimators import SequenceClassifier
+    from seqmodels.export import read_metadata
+
+    X = [rng.normal(size=(t, 2)).astype("float32") for t in (3, 7, 5, 4)]
+    clf = SequenceClassifier(units=4, epochs=1, random_state=0).fit(X, [0, 1, 0, 1])
+    assert clf.max_input_length_ == 7
+    serving = read_metadata(clf.export(tmp_path / "clf"))["serving"]
+    assert serving["max_input_length"] == 14  # 2x the longest training input
+    served = read_metadata(clf.export(tmp_path / "clf", max_input_length=50))["serving"]
+    assert served["max_input_length"] == 50
+
+
 def test_forecaster_maps_raw_values_to_raw_forecasts(rng, tmp_path):
     keras.utils.set_random_seed(1)
     model = ManyToOne(1, task="regression", cell="gru", units=4)
