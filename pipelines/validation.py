@@ -119,7 +119,12 @@ def validate_texts(texts: Sequence, *, name: str = "texts") -> list[str]:
     out = []
     for i, text in enumerate(texts):
         if isinstance(text, bytes):
-            text = text.decode("utf-8")
+            try:
+                text = text.decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise ValueError(
+                    f"Expected {name}[{i}] to be UTF-8 text. Received: bytes that are not UTF-8 "
+                    f"({error.reason} at byte {error.start}: {text[:20]!r}).") from None
         elif isinstance(text, list | tuple) and all(isinstance(t, str) for t in text):
             if any(not t or " " in t for t in text):
                 raise ValueError(f"{name}[{i}] has an empty token or a token with a space.")
@@ -268,9 +273,11 @@ def apply_length_policy(
     n = len(sequences)
     if max_length is None:
         return sequences, targets, LengthReport(None, policy, kept_indices=tuple(range(n)))
-    if int(max_length) < 1:
+    if isinstance(max_length, bool) or not isinstance(max_length, int | np.integer) or (
+            max_length < 1):
         raise ValueError(
-            f"max_length must be a positive integer; received max_length={max_length}."
+            f"Expected `max_length` to be a positive integer or None. "
+            f"Received: max_length={max_length!r}."
         )
     too_long = [i for i, s in enumerate(sequences) if len(s) > max_length]
     if policy == "error" and too_long:

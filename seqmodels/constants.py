@@ -32,3 +32,7 @@ NUM_SPECIAL_TOKENS = len(SPECIAL_TOKENS)
 #: An estimator's export takes inputs up to this many times its longest training input
 #: (`max_input_length` in the export's metadata): a served request's work stays bounded.
 SERVING_INPUT_LENGTH_MARGIN = 2
+
+#: `export_saved_model`'s `max_input_length` when none is given (symbols of a string, steps
+#: of a float sequence): no export serves requests of unbounded length by default.
+SERVING_MAX_INPUT_LENGTH = 1024

@@ -11,6 +11,7 @@ import keras
 import tensorflow as tf
 
 from seqmodels._version import __version__
+from seqmodels.constants import SERVING_MAX_INPUT_LENGTH
 from seqmodels.export.seq2seq import Seq2SeqEndpoints
 from seqmodels.export.sequences import SequenceEndpoints
 from seqmodels.export.versioned import write_version
@@ -34,6 +35,7 @@ def _check_options(model, options, allowed, required=()):
 
 def _endpoints(model, options):
     """The endpoint builder for `model`'s kind, with only the options that kind takes."""
+    options = {"max_input_length": SERVING_MAX_INPUT_LENGTH, **options}
     if isinstance(model, EncoderDecoder):
         _check_options(model, options, SEQ2SEQ_OPTIONS,
                        required=("source_vocabulary", "target_vocabulary"))
@@ -96,7 +98,11 @@ def export_saved_model(
             "error"), `max_output_length`; see `seqmodels.export.seq2seq`.
             For the others: `class_names`, `vocabulary`, `input_scaling`,
             `output_scaling`, `max_input_length`, `overlong`; see
-            `seqmodels.export.sequences`.
+            `seqmodels.export.sequences`. `max_input_length` defaults to
+            `SERVING_MAX_INPUT_LENGTH` (1024 symbols or steps) so a request's
+            work is bounded; `None` lifts the bound. The output length of an
+            `EncoderDecoder` is `2 * S + 10` for a source of `S` symbols, at
+            most `max_output_length`.
 
     Returns:
         `pathlib.Path` of the published version directory, holding the

@@ -27,14 +27,13 @@ import tensorflow as tf
 
 from seqmodels import constants
 from seqmodels.decoding import BeamSearch, Greedy
+from seqmodels.export.signature_checks import guarded
 from seqmodels.export.text import (
     check_overlong_policy,
     ids_to_strings,
     strings_to_ids,
     teacher_forcing_ids,
 )
-
-STRINGS = tf.TensorSpec([None], tf.string)
 
 
 def _flat_state(state):
@@ -71,7 +70,8 @@ class Seq2SeqEndpoints:
         n_best: int. Outputs per input of `nbest` (its beam widens to n_best if needed).
         max_input_length: int or None. Longest input, in source symbols.
         overlong: `"truncate"` or `"error"`, for inputs over `max_input_length`.
-        max_output_length: int or None. Longest output (default `2 * S + 10`).
+        max_output_length: int or None. Longest output: `2 * S + 10` for a source of
+            `S` symbols, at most this (default `2 * max_input_length + 10`).
     """
 
     def __init__(self, model, source_vocabulary, target_vocabulary, *, beam_width=4, alpha=0.0,
@@ -84,6 +84,12 @@ class Seq2SeqEndpoints:
         self.nbest_strategy = BeamSearch(max(beam_width, n_best), alpha=alpha, n_best=n_best)
         self.max_input_length = max_input_length
         self.overlong = overlong
+        if max_output_length is not None and (
+                not isinstance(max_output_length, int) or max_output_length < 1):
+            raise ValueError("Expected `max_output_length` to be a positive integer or None. "
+                             f"Received: max_output_length={max_output_length!r}.")
+        if max_output_length is None and max_input_length is not None:
+            max_output_length = 2 * max_input_length + 10  # the longest `2 * S + 10` can be
         self.max_output_length = max_output_length
         self._check_vocabularies()
 
@@ -178,30 +184,17 @@ class Seq2SeqEndpoints:
         specs = self.state_specs()
         names = sorted(specs)
 
-        @tf.function(input_signature=[STRINGS])
-        def serving_default(inputs):
-            return self.decode_best(inputs, beam)
-
-        @tf.function(input_signature=[STRINGS])
-        def greedy_fn(inputs):
-            return self.decode_best(inputs, greedy)
-
-        @tf.function(input_signature=[STRINGS])
-        def nbest(inputs):
-            return self.nbest(inputs)
-
-        @tf.function(input_signature=[STRINGS, STRINGS])
-        def score(inputs, outputs):
-            return self.score(inputs, outputs)
-
-        @tf.function(input_signature=[STRINGS])
-        def encode(inputs):
-            return self.encode(inputs)
-
-        @tf.function(input_signature=[tf.TensorSpec([None], tf.int32, name="tokens")]
-                     + [specs[n] for n in names])
-        def decode_step(tokens, *state):
-            return self.decode_step(tokens, dict(zip(names, state)))
+        texts = ("inputs", tf.string, [None], "(batch,): one string per row")
+        serving_default = guarded(lambda inputs: self.decode_best(inputs, beam), [texts])
+        greedy_fn = guarded(lambda inputs: self.decode_best(inputs, greedy), [texts])
+        nbest = guarded(self.nbest, [texts])
+        score = guarded(self.score, [
+            texts, ("outputs", tf.string, [None], "(batch,): one string per row")])
+        encode = guarded(self.encode, [texts])
+        decode_step = guarded(
+            lambda tokens, *state: self.decode_step(tokens, dict(zip(names, state))),
+            [("tokens", tf.int32, [None], "(batch,): one id per row")],
+            unchecked=[specs[n] for n in names])
 
         return {"serving_default": serving_default, "greedy": greedy_fn, "nbest": nbest,
                 "score": score, "encode": encode, "decode_step": decode_step}

@@ -29,6 +29,7 @@ from __future__ import annotations
 import numpy as np
 import tensorflow as tf
 
+from seqmodels.export.signature_checks import guarded
 from seqmodels.export.text import check_overlong_policy, strings_to_ids
 from seqmodels.models import AlignedManyToMany, ManyToOne
 
@@ -163,21 +164,19 @@ class SequenceEndpoints:
 
     def functions(self):
         if self.tokens:
-            @tf.function(input_signature=[tf.TensorSpec([None], tf.string)])
-            def serving_default(inputs):
-                return self.from_strings(inputs)
+            serving_default = guarded(self.from_strings, [
+                ("inputs", tf.string, [None], "(batch,): one string per row")])
         else:
-            features = self.num_features()
-
-            @tf.function(input_signature=[tf.TensorSpec([None, None, features], tf.float32),
-                                          tf.TensorSpec([None], tf.int32)])
-            def serving_default(inputs, lengths):
-                return self.from_values(inputs, lengths)
+            serving_default = guarded(self.from_values, [
+                ("inputs", tf.float32, [None, None, self.num_features()],
+                 "(batch, time, features)"),
+                ("lengths", tf.int32, [None], "(batch,)")])
         return {"serving_default": serving_default}
 
     def config(self):
         return {
             "inputs": "strings" if self.tokens else "padded float32 values + int32 lengths",
+            "features": None if self.tokens else int(self.num_features()),
             "class_names": self.class_names,
             "input_scaling": None if self.input_scaling is None
             else [t.numpy().tolist() for t in self.input_scaling],

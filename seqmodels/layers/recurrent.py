@@ -5,6 +5,7 @@ import warnings
 import keras
 from keras import ops
 
+from seqmodels.layers.call_checks import check_initial_states, check_mask, check_sequences
 from seqmodels.layers.cudnn import (
     cudnn_incompatibilities,
     fused_twin,
@@ -38,13 +39,6 @@ class _LoopCell(keras.layers.Layer):
         if self.projected:
             return self._target.step(inputs, states, training=training)
         return self._target.call(inputs, states, training=training)
-
-
-def _check_rank(shape):
-    if len(shape) != 3:
-        raise ValueError(
-            f"Expected sequences of rank 3 (batch, time, features). Received: shape={tuple(shape)}"
-        )
 
 
 @keras.saving.register_keras_serializable(package="seqmodels")
@@ -256,7 +250,10 @@ class Recurrent(keras.layers.Layer):
         return self.cell.state_sizes
 
     def build(self, sequences_shape, initial_state_shape=None):
-        _check_rank(sequences_shape)
+        if len(sequences_shape) != 3:
+            raise ValueError("Expected `sequences` of shape (batch, time, features). "
+                             f"Received: sequences.shape={tuple(sequences_shape)}")
+        self.input_features = sequences_shape[-1]
         if not self.cell.built:
             self.cell.build((sequences_shape[0], sequences_shape[-1]))
         if not self._fused_reasons and self._twin is None:
@@ -278,7 +275,9 @@ class Recurrent(keras.layers.Layer):
         return self.cell.get_initial_state(batch_size)
 
     def call(self, sequences, initial_state=None, mask=None, training=False):
-        _check_rank(sequences.shape)
+        sequences = check_sequences(sequences, name="sequences",
+                                    features=getattr(self, "input_features", None))
+        mask = check_mask(mask, sequences, name="mask")
         states = self._initial_states(sequences, initial_state)
         if self.state_probe is not None:  # a diagnostic: the step loop, perturbable states
             return self.state_probe.run(self, sequences, states, mask, training)
@@ -345,11 +344,7 @@ class Recurrent(keras.layers.Layer):
             return self.get_initial_state(ops.shape(sequences)[0])
         states = list(initial_state) if isinstance(initial_state, (list, tuple)) else [
             initial_state]
-        if len(states) != len(self.state_sizes):
-            raise ValueError(
-                f"{type(self.cell).__name__} has {len(self.state_sizes)} state(s) of sizes "
-                f"{self.state_sizes}. Received {len(states)} initial state tensor(s)."
-            )
+        check_initial_states(states, self.state_sizes, sequences.shape[0])
         return [ops.cast(s, self.compute_dtype) for s in states]
 
     def _draw_dropout_masks(self, sequences, h0, training):

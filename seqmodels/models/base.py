@@ -75,9 +75,9 @@ class EncodingModel(BuildByCall, keras.Model):
     def encode(self, inputs, training=False):
         """`inputs` dict -> `(outputs (B, T, D*U), states, mask (B, T) or None)`."""
         x, mask = read_sequence(inputs, "inputs")
-        if self.embedding is None and len(x.shape) == 3:
+        x = embed_or_check(self.embedding, x, features=self.feature_size)  # (B, T, F)
+        if self.embedding is None and self.feature_size is None:
             self.feature_size = x.shape[-1]
-        x = embed_or_check(self.embedding, x)  # (B, T, F)
         outputs, states = self.encoder(x, mask=mask, training=training)
         return outputs, states, mask
 

@@ -37,6 +37,7 @@ from keras import ops
 from seqmodels.cells.base import check_rate, check_units
 from seqmodels.decoding import decode
 from seqmodels.decoding.resolve import resolve_strategy
+from seqmodels.layers.call_checks import check_same_batch
 from seqmodels.layers.scan import time_scan
 from seqmodels.models.attention import BahdanauAttention, LuongAttention
 from seqmodels.models.base import check_positive
@@ -179,7 +180,8 @@ class EncoderDecoder(BuildByCall, keras.Model):
         """
         ids, mask = read_sequence(inputs, "inputs")
         check_sequence_rank(ids, tokens=True, name="inputs")
-        memory, final = self.encoder(self.source_embedding(ids), mask=mask, training=training)
+        embedded = self.source_embedding(ids, name="inputs")  # (B, S, E)
+        memory, final = self.encoder(embedded, mask=mask, training=training)
         batch = ops.shape(memory)[0]
         if mask is None:
             mask = ops.ones(ops.shape(memory)[:2], dtype="bool")
@@ -214,7 +216,8 @@ class EncoderDecoder(BuildByCall, keras.Model):
         state = self.encode(inputs, training=training)
         ids, mask = read_sequence(inputs, "decoder_inputs")
         check_sequence_rank(ids, tokens=True, name="decoder_inputs")
-        embedded = self.target_embedding(ids)  # (B, T, E)
+        check_same_batch(read_sequence(inputs, "inputs")[0], ids, ("inputs", "decoder_inputs"))
+        embedded = self.target_embedding(ids, name="decoder_inputs")  # (B, T, E)
         if self.attention == "bahdanau":
             attentional, weights = self._bahdanau_sequence(embedded, state, training)
         else:
@@ -234,7 +237,7 @@ class EncoderDecoder(BuildByCall, keras.Model):
 
         The same function as the full path at each time step (held equal by the tests).
         """
-        embedded = self.target_embedding(ops.expand_dims(tokens, 1))[:, 0]  # (B, E)
+        embedded = self.target_embedding(ops.expand_dims(tokens, 1), name="tokens")[:, 0]  # (B, E)
         state = dict(state)
         if self.attention == "bahdanau":
             attentional, states, weights = self._bahdanau_step(embedded, state["states"],

@@ -12,6 +12,7 @@ import keras
 from keras import ops
 
 from seqmodels import constants
+from seqmodels.layers.call_checks import check_ids, check_mask, concrete
 
 MASK_SUFFIX = "_mask"
 
@@ -26,8 +27,8 @@ def read_sequence(inputs, name="inputs"):
             f"Received keys: {sorted(inputs)}."
         )
     x = inputs[name]
-    mask = inputs.get(name + MASK_SUFFIX)
-    if mask is None and _is_integer(x):
+    mask = check_mask(inputs.get(name + MASK_SUFFIX), x, name=name + MASK_SUFFIX)
+    if mask is None and _is_integer(x) and len(x.shape) in (2, 3):
         mask = ops.not_equal(x if len(x.shape) == 2 else x[..., 0], constants.PAD_ID)
     if mask is not None:
         mask = ops.cast(mask, "bool")
@@ -38,9 +39,20 @@ def _is_integer(x):
     return "int" in str(keras.backend.standardize_dtype(x.dtype))
 
 
-def check_sequence_rank(x, *, tokens, name="inputs"):
-    """Token ids: `(batch, time)` or `(batch, time, slots)`; features `(B, T, F)`."""
+def check_sequence_rank(x, *, tokens, name="inputs", features=None):
+    """Token ids: `(batch, time)` or `(batch, time, slots)`; features `(B, T, F)`.
+
+    At least one time step; float features of the size `features` when given.
+    """
     rank = len(x.shape)
+    if rank >= 2 and x.shape[1] == 0:
+        raise ValueError(f"Expected `{name}` with at least one time step. "
+                         f"Received: shape={tuple(x.shape)}.")
+    if not tokens and rank == 3 and None not in (features, x.shape[2]) and (
+            x.shape[2] != features):
+        raise ValueError(
+            f"Expected `{name}` with {features} features per step (the model was built on "
+            f"{features}). Received: shape={tuple(x.shape)}.")
     if tokens and rank not in (2, 3):
         raise ValueError(
             f"Expected `{name}` token ids of shape (batch, time) or (batch, time, slots). "
@@ -77,8 +89,16 @@ class TokenEmbedding(keras.layers.Layer):
     def build(self, input_shape):
         self.table.build(input_shape)
 
-    def call(self, ids):
-        vectors = self.table(ids)  # (B, T[, K], E)
+    def call(self, ids, name="inputs"):
+        """`ids` checked to lie in `[0, vocabulary_size)` (`name` is the argument named)."""
+        ids = check_ids(ids, self.vocabulary_size, name=name)
+        if concrete(ids) is None:  # traced: where an assertion may be dropped (XLA, JAX)
+            valid = ops.logical_and(ops.greater_equal(ids, 0),
+                                    ops.less(ids, self.vocabulary_size))
+            vectors = self.table(ops.clip(ids, 0, self.vocabulary_size - 1))
+            vectors = ops.where(ops.expand_dims(valid, -1), vectors, float("nan"))
+        else:
+            vectors = self.table(ids)  # (B, T[, K], E)
         if len(ids.shape) == 3:
             shape = ops.shape(vectors)
             vectors = ops.reshape(vectors, (shape[0], shape[1], ids.shape[2] * self.embedding_dim))
@@ -96,12 +116,12 @@ class TokenEmbedding(keras.layers.Layer):
         }
 
 
-def embed_or_check(embedding, x, name="inputs"):
-    """Token ids through `embedding`, or float features unchanged (rank checked)."""
-    check_sequence_rank(x, tokens=embedding is not None, name=name)
+def embed_or_check(embedding, x, name="inputs", features=None):
+    """Token ids through `embedding`, or float features unchanged (rank and size checked)."""
+    check_sequence_rank(x, tokens=embedding is not None, name=name, features=features)
     if embedding is None:
         return ops.cast(x, "float32") if _is_integer(x) else x
-    return embedding(x)
+    return embedding(x, name=name)
 
 
 __all__ = ["MASK_SUFFIX", "TokenEmbedding", "check_sequence_rank", "embed_or_check",

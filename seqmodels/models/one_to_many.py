@@ -96,13 +96,14 @@ class OneToMany(BuildByCall, keras.Model):
         state = self.encode(inputs)
         ids, mask = read_sequence(inputs, "decoder_inputs")
         check_sequence_rank(ids, tokens=True, name="decoder_inputs")
-        x = self._step_inputs(self.embedding(ids), state["vector"])  # (B, T, F)
+        embedded = self.embedding(ids, name="decoder_inputs")  # (B, T, E)
+        x = self._step_inputs(embedded, state["vector"])  # (B, T, F)
         outputs, _ = self.decoder(x, state["states"], mask=mask, training=training)
         return self.output_layer(outputs)  # (B, T, V)
 
     def decode_step(self, tokens, state, training=False):
         """`tokens (B,)`, state -> `(logits (B, V), state, weights (B, 1) of ones)`."""
-        embedded = self.embedding(ops.expand_dims(tokens, 1))[:, 0]  # (B, E)
+        embedded = self.embedding(ops.expand_dims(tokens, 1), name="tokens")[:, 0]  # (B, E)
         h, states = self.decoder.step(self._step_inputs(embedded, state["vector"]),
                                       state["states"], training=training)
         logits = self.output_layer(h)

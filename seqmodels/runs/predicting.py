@@ -167,10 +167,19 @@ def _load_signature(path):
     return loaded, loaded.signatures["serving_default"]
 
 
+def _exported_features(path, read_metadata):
+    """Features per step that the export's `seqmodels.json` records (None: not recorded;
+    the signature's own in-graph check then answers)."""
+    try:
+        return read_metadata(path)["serving"].get("features")
+    except (OSError, ValueError, KeyError):
+        return None
+
+
 def _from_saved_model(path, inputs):
     import tensorflow as tf
 
-    from seqmodels.export.versioned import latest_version
+    from seqmodels.export.versioned import latest_version, read_metadata
 
     if not path.is_dir():
         raise FileNotFoundError(f"No run directory or SavedModel folder at {str(path)!r}.")
@@ -181,8 +190,8 @@ def _from_saved_model(path, inputs):
     _check_kind("lengths" in specs, inputs, f"The SavedModel {path}")
     if _numeric(inputs):
         padded = inputs if isinstance(inputs, Padded) else _full_length(inputs)
-        features = specs["inputs"].shape[-1]
-        if padded.inputs.shape[-1] != features:
+        features = _exported_features(path, read_metadata)
+        if features is not None and padded.inputs.shape[-1] != features:
             raise ValueError(f"The SavedModel {path} reads {features} features per step. "
                              f"Received: {padded.inputs.shape[-1]}.")
         out = signature(inputs=tf.constant(padded.inputs), lengths=tf.constant(padded.lengths))

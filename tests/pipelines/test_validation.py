@@ -83,6 +83,20 @@ def test_length_policy_error_is_the_default_and_names_the_first_offender():
         from_sequences(X, [0, 1, 2], max_length=5)
 
 
+def test_a_max_length_that_is_not_a_positive_integer_is_refused_by_its_name():
+    X = [np.zeros((3, 1))]
+    for bad in ("5", 0, -2, 2.5, True):
+        with pytest.raises(ValueError, match=rf"`max_length` to be a positive integer.*"
+                                             rf"Received: max_length={bad!r}"):
+            from_sequences(X, [0], max_length=bad)
+
+
+def test_bytes_that_are_not_utf8_are_refused_naming_the_item():
+    vocab = Vocabulary.from_corpus(["ab"], level="char")
+    with pytest.raises(ValueError, match=r"texts\[1\] to be UTF-8 text.*at byte 0"):
+        from_texts([b"ab", b"\xff\xfeab"], vocab)
+
+
 def test_length_policy_truncate_counts_and_cuts_per_step_targets_too():
     X = [np.arange(3.0)[:, None], np.arange(9.0)[:, None]]
     y = [np.arange(3), np.arange(9)]
@@ -113,5 +127,5 @@ def test_length_policy_rejects_unknown_names_and_bad_lengths():
     arrays = validate_feature_sequences(GOOD)
     with pytest.raises(ValueError, match=r"Unknown length_policy 'cut'"):
         apply_length_policy(arrays, None, max_length=2, policy="cut", per_step_targets=False)
-    with pytest.raises(ValueError, match=r"received max_length=0"):
+    with pytest.raises(ValueError, match=r"Received: max_length=0"):
         apply_length_policy(arrays, None, max_length=0, policy="drop", per_step_targets=False)

@@ -136,6 +136,21 @@ def test_score_and_decode_step_refuse_calls_that_do_not_fit_together(g2p):
                        match=r"Expected `\w+` with one row per token"):
         step(tokens=tf.constant([2, 2, 2], tf.int32), **state)
     assert step(tokens=tf.constant([2, 2], tf.int32), **state)["logits"].shape[0] == 2
+    with pytest.raises(tf.errors.InvalidArgumentError,
+                       match=r"Expected `tokens` of shape \(\?,\): \(batch,\): one id"):
+        step(tokens=tf.constant([[2, 2]], tf.int32), **state)
+
+
+def test_every_string_signature_refuses_a_batch_that_is_not_one_string_per_row(g2p):
+    _, _, _, path = g2p
+    loaded = tf.saved_model.load(str(path))
+    grid = tf.constant([["cat", "dog"]])
+    for name in ("serving_default", "greedy", "nbest", "encode"):
+        with pytest.raises(tf.errors.InvalidArgumentError,
+                           match=r"Expected `inputs` of shape \(\?,\): \(batch,\)"):
+            loaded.signatures[name](inputs=grid)
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"Expected `outputs` of shape"):
+        loaded.signatures["score"](inputs=tf.constant(["cat"]), outputs=tf.constant([["K"]]))
 
 
 def test_tf_data_map_equals_calling_the_signature(g2p):
@@ -203,6 +218,7 @@ def test_metadata_describes_model_vocabularies_data_and_versions(g2p):
     assert meta["vocabularies"]["target_vocabulary"]["tokens"] == phones.tokens
     assert meta["signatures"] == SIGNATURES
     assert meta["serving"]["beam_width"] == 4 and meta["serving"]["max_input_length"] == 8
+    assert meta["serving"]["max_output_length"] == 2 * 8 + 10  # bounded with the input
     assert meta["data"] == {"words": ["cat", "dog", "hello", "world", "tea", "code"]}
     assert meta["metrics"] == {"wer": 1.0}
     assert meta["versions"]["tensorflow"] == tf.__version__

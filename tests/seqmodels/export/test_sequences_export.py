@@ -1,11 +1,14 @@
 """Exported classifiers, taggers and regressors: padded values + lengths (or strings) in."""
 
+import json
+
 import keras
 import numpy as np
 import pytest
 import tensorflow as tf
 
 from pipelines import Vocabulary
+from seqmodels.constants import SERVING_MAX_INPUT_LENGTH
 from seqmodels.export import export_saved_model
 from seqmodels.models import AlignedManyToMany, ManyToOne
 from tests.seqmodels.models.helpers import feature_batch, reload
@@ -40,8 +43,40 @@ def test_lengths_outside_the_padded_width_are_refused(rng, tmp_path):
         fn(inputs=x, lengths=tf.constant([5, 6]))
     with pytest.raises(tf.errors.InvalidArgumentError, match="lengths >= 0"):
         fn(inputs=x, lengths=tf.constant([-1, 2]))
-    with pytest.raises(tf.errors.InvalidArgumentError):  # wrong feature count: TF names shapes
-        fn(inputs=tf.zeros((2, 5, 4)), lengths=tf.constant([5, 5]))
+
+
+
+def test_inputs_of_another_shape_are_refused_naming_the_input(rng, tmp_path):
+    """A loaded signature runs on any shape it is sent: the graph checks shapes first."""
+    model = ManyToOne(2, units=4)
+    model(feature_batch(rng))
+    path = export_saved_model(model, tmp_path / "m")
+    fn = tf.saved_model.load(str(path)).signatures["serving_default"]
+    expected = r"Expected `inputs` of shape \(\?, \?, 3\): \(batch, time, features\)"
+    for inputs in (tf.zeros((2, 5, 4)), tf.zeros((2, 5)), tf.zeros((2, 5, 3, 1))):
+        with pytest.raises(tf.errors.InvalidArgumentError, match=expected):
+            fn(inputs=inputs, lengths=tf.constant([5, 5]))
+    with pytest.raises(tf.errors.InvalidArgumentError,
+                       match=r"Expected `lengths` of shape \(\?,\): \(batch,\)"):
+        fn(inputs=tf.zeros((2, 5, 3)), lengths=tf.constant([[5, 5]]))
+    with pytest.raises(tf.errors.InvalidArgumentError, match="expected to be a float tensor"):
+        fn(inputs=tf.constant([["a"]]), lengths=tf.constant([1]))  # TensorFlow's own check
+    assert fn(inputs=tf.zeros((2, 5, 3)), lengths=tf.constant([5, 2]))["labels"].shape == (2,)
+    metadata = json.loads((path / "seqmodels.json").read_text())
+    assert metadata["serving"]["features"] == 3
+    assert metadata["serving"]["max_input_length"] == SERVING_MAX_INPUT_LENGTH  # the default
+
+
+def test_a_string_model_refuses_a_batch_that_is_not_one_string_per_row(tmp_path):
+    words = Vocabulary.from_corpus(["the cat sat", "a dog ran"], level="word")
+    model = ManyToOne(2, vocabulary_size=words.size, units=4)
+    model({"inputs": np.array([[4, 5]])})
+    path = export_saved_model(model, tmp_path / "m", vocabulary=words)
+    fn = tf.saved_model.load(str(path)).signatures["serving_default"]
+    with pytest.raises(tf.errors.InvalidArgumentError,
+                       match=r"Expected `inputs` of shape \(\?,\): \(batch,\): one string"):
+        fn(inputs=tf.constant([["the cat", "a dog"]]))
+    assert fn(inputs=tf.constant(["the cat", "a dog"]))["labels"].shape == (2,)
 
 
 def test_malformed_calls_are_refused_naming_the_input(rng, tmp_path):

@@ -99,11 +99,34 @@ def test_errors_name_what_was_received():
         Recurrent(GRUCell(3), scan_path="chunked")
     with pytest.raises(ValueError, match="Received: scan_path='fast'"):
         Recurrent(MinGRUCell(3), scan_path="fast")
-    with pytest.raises(ValueError, match=r"rank 3 \(batch, time, features\).*\(2, 3\)"):
+    with pytest.raises(ValueError, match=r"shape \(batch, time, features\).*shape=\(2, 3\)"):
         Recurrent(GRUCell(3))(np.zeros((2, 3), "float32"))
-    with pytest.raises(ValueError, match="2 state.*Received 1 initial state"):
-        Recurrent(LSTMCell(3))(np.zeros((2, 4, 3), "float32"),
-                               initial_state=[np.zeros((2, 3), "float32")])
+    x = np.zeros((2, 4, 3), "float32")
+    with pytest.raises(ValueError, match=r"2 tensor\(s\) in `initial_state`.*Received: 1"):
+        Recurrent(LSTMCell(3))(x, initial_state=[np.zeros((2, 3), "float32")])
+
+
+def test_a_call_that_does_not_fit_the_layer_is_refused_naming_the_argument():
+    layer = Recurrent(LSTMCell(3))
+    x = np.zeros((2, 4, 3), "float32")
+    layer(x)
+    with pytest.raises(ValueError, match=r"3 features per step.*sequences.shape=\(2, 4, 5\)"):
+        layer(np.zeros((2, 4, 5), "float32"))
+    with pytest.raises(ValueError, match=r"at least one time step.*shape=\(2, 0, 3\)"):
+        layer(np.zeros((2, 0, 3), "float32"))
+    with pytest.raises(ValueError, match=r"`mask` of shape \(batch, time\) = \(2, 4\).*\(2, 3\)"):
+        layer(x, mask=np.ones((2, 3), bool))
+    with pytest.raises(ValueError, match="`mask` of dtype bool.*Received: mask.dtype=string"):
+        layer(x, mask=np.full((2, 4), "yes"))
+    for wrong, shape in (((2, 5), r"\(2, 5\)"), ((3, 3), r"\(3, 3\)")):
+        states = [np.zeros(wrong, "float32"), np.zeros((2, 3), "float32")]
+        with pytest.raises(ValueError, match=rf"initial_state\[0\]` of shape \(batch, 3\) "
+                                             rf"with batch=2.*shape={shape}"):
+            layer(x, initial_state=states)
+    # A 0/1 integer or float mask is a mask.
+    mask = np.array([[1, 1, 0, 0], [1, 1, 1, 1]])
+    for numbers in (mask, mask.astype("float32")):
+        np.testing.assert_allclose(layer(x + 1, mask=numbers), layer(x + 1, mask=mask == 1))
 
 
 def test_keras_bidirectional_wraps_a_layer_that_returns_its_state():
