@@ -57,6 +57,14 @@ def with_assertions(x, assertions):
         return tf.identity(x)
 
 
+def _dtype(x):
+    """Keras's name of `x`'s dtype, or NumPy's for those Keras has none for (strings)."""
+    try:
+        return keras.backend.standardize_dtype(x.dtype)
+    except ValueError:
+        return str(getattr(x.dtype, "name", x.dtype))
+
+
 def _dims(shape):
     return tuple(None if d is None else int(d) for d in shape)
 
@@ -93,7 +101,7 @@ def check_mask(mask, x, *, name="inputs_mask"):
     """
     if mask is None:
         return None
-    dtype = keras.backend.standardize_dtype(mask.dtype)
+    dtype = _dtype(mask)
     if dtype != "bool" and not any(kind in dtype for kind in ("int", "float")):
         raise ValueError(f"Expected `{name}` of dtype bool (True on real steps) or 0/1 numbers. "
                          f"Received: {name}.dtype={dtype}")
@@ -126,7 +134,7 @@ def check_ids(ids, vocabulary_size, *, name="inputs"):
     subclassed models on float32 inputs), once eager values are whole numbers.
     Returns the int ids (inside a TensorFlow graph, once the in-graph check passed).
     """
-    dtype = keras.backend.standardize_dtype(ids.dtype)
+    dtype = _dtype(ids)
     values = concrete(ids)
     if "int" not in dtype:
         if "float" not in dtype or (values is not None and np.any(values != np.round(values))):

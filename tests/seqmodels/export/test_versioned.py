@@ -88,3 +88,11 @@ def test_a_process_killed_during_export_leaves_earlier_versions_intact(tmp_path)
     # the next export removes the dead process's partial directory and takes version 2
     assert write_version(base, fake_saved_model, {"run": "next"}).name == "2"
     assert not list(base.glob(PARTIAL_PREFIX + "*"))
+
+
+def test_an_export_path_that_is_a_file_is_refused_and_left_alone(tmp_path):
+    a_file = tmp_path / "model"
+    a_file.write_text("mine")
+    with pytest.raises(ValueError, match=r"export directory to be a folder.*which is a file"):
+        write_version(a_file, fake_saved_model, {})
+    assert a_file.read_text() == "mine"

@@ -27,7 +27,7 @@ def test_eager_ids_outside_the_vocabulary_are_refused_naming_the_argument():
         embedding(np.array([[10, 9]]))
     with pytest.raises(ValueError, match="an integer dtype. Received: inputs.dtype=float32"):
         check_ids(np.full((1, 2), 1.5, "float32"), 10)
-    with pytest.raises(ValueError, match="an integer dtype. Received: inputs.dtype=string"):
+    with pytest.raises(ValueError, match="an integer dtype. Received: inputs.dtype=str"):
         check_ids(np.full((1, 2), "a"), 10)
     # Whole-number floats are ids, as keras.layers.Embedding reads them.
     np.testing.assert_allclose(embedding(np.array([[2.0, 3.0]], "float32")),
