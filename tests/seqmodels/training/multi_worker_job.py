@@ -10,25 +10,10 @@ import json
 import os
 import sys
 
-MODEL, INDEX, PORTS, OUT = sys.argv[1], int(sys.argv[2]), sys.argv[3].split(","), sys.argv[4]
-if INDEX >= 0:
-    os.environ["TF_CONFIG"] = json.dumps({
-        "cluster": {"worker": [f"127.0.0.1:{port}" for port in PORTS]},
-        "task": {"type": "worker", "index": INDEX}})
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-import tensorflow as tf  # noqa: E402
-
-from seqmodels.models import EncoderDecoder, ManyToOne  # noqa: E402
-from seqmodels.training.multi_worker import multi_worker_strategy  # noqa: E402
-
 GLOBAL_BATCH, EXAMPLES = 8, 32
-strategy = multi_worker_strategy() if INDEX >= 0 else tf.distribute.get_strategy()
 
 
-def data():
+def data(kind):
     """Right-padded sequences with explicit masks: `(x, y, sample_weight, model)`.
 
     The classifier reads variable lengths. The encoder-decoder's sequences are
@@ -37,10 +22,14 @@ def data():
     numbers of real steps do not average to the one-process loss (a known
     limit, docs/distributed.md).
     """
+    import numpy as np
+
+    from seqmodels.models import EncoderDecoder, ManyToOne
+
     rng = np.random.default_rng(0)
-    lengths = rng.integers(2, 7, EXAMPLES) if MODEL == "many_to_one" else np.full(EXAMPLES, 6)
+    lengths = rng.integers(2, 7, EXAMPLES) if kind == "many_to_one" else np.full(EXAMPLES, 6)
     mask = np.arange(6)[None] < lengths[:, None]
-    if MODEL == "many_to_one":
+    if kind == "many_to_one":
         x = {"inputs": rng.normal(size=(EXAMPLES, 6, 3)).astype("float32"), "inputs_mask": mask}
         return (x, rng.integers(0, 3, EXAMPLES), np.ones(EXAMPLES, "float32"),
                 lambda: ManyToOne(3, units=4, cell="gru"))
@@ -51,21 +40,38 @@ def data():
             lambda: EncoderDecoder(12, 10, embedding_dim=4, units=6))
 
 
-x, y, weights, make = data()
-options = tf.data.Options()
-options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
-batches = tf.data.Dataset.from_tensor_slices((x, y, weights)).batch(GLOBAL_BATCH)
-batches = batches.with_options(options)
-keras.utils.set_random_seed(0)
-with strategy.scope():
-    model = make()
-    model({k: v[:1] for k, v in x.items()})  # built before fit, same initial weights everywhere
-    model.compile(keras.optimizers.Adam(0.01),
-                  keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-initial = {f"i{i}": np.asarray(w) for i, w in enumerate(model.weights)}
-losses = []
-record = keras.callbacks.LambdaCallback(
-    on_train_batch_end=lambda batch, logs: losses.append(float(logs["loss"])))
-model.fit(batches, epochs=2, verbose=0, callbacks=[record])
-np.savez(OUT, losses=np.array(losses), **initial, **{f"w{i}": np.asarray(w) for i, w in
-                                                      enumerate(model.weights)})
+def main(model_kind, index, ports, out):
+    if index >= 0:
+        os.environ["TF_CONFIG"] = json.dumps({
+            "cluster": {"worker": [f"127.0.0.1:{port}" for port in ports]},
+            "task": {"type": "worker", "index": index}})
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import keras
+    import numpy as np
+    import tensorflow as tf
+
+    from seqmodels.training.multi_worker import multi_worker_strategy
+
+    strategy = multi_worker_strategy() if index >= 0 else tf.distribute.get_strategy()
+    x, y, weights, make = data(model_kind)
+    options = tf.data.Options()
+    options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
+    batches = tf.data.Dataset.from_tensor_slices((x, y, weights)).batch(GLOBAL_BATCH)
+    batches = batches.with_options(options)
+    keras.utils.set_random_seed(0)
+    with strategy.scope():
+        model = make()
+        model({k: v[:1] for k, v in x.items()})  # built before fit: the same initial weights
+        model.compile(keras.optimizers.Adam(0.01),
+                      keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    initial = {f"i{i}": np.asarray(w) for i, w in enumerate(model.weights)}
+    losses = []
+    record = keras.callbacks.LambdaCallback(
+        on_train_batch_end=lambda batch, logs: losses.append(float(logs["loss"])))
+    model.fit(batches, epochs=2, verbose=0, callbacks=[record])
+    final = {f"w{i}": np.asarray(w) for i, w in enumerate(model.weights)}
+    np.savez(out, losses=np.array(losses), **initial, **final)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], int(sys.argv[2]), sys.argv[3].split(","), sys.argv[4])
