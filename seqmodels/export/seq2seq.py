@@ -29,11 +29,13 @@ from seqmodels import constants
 from seqmodels.decoding import BeamSearch, Greedy
 from seqmodels.export.signature_checks import guarded
 from seqmodels.export.text import (
+    check_length,
     check_overlong_policy,
     ids_to_strings,
     strings_to_ids,
     teacher_forcing_ids,
 )
+from seqmodels.layers.call_checks import with_assertions
 
 
 def _flat_state(state):
@@ -84,10 +86,7 @@ class Seq2SeqEndpoints:
         self.nbest_strategy = BeamSearch(max(beam_width, n_best), alpha=alpha, n_best=n_best)
         self.max_input_length = max_input_length
         self.overlong = overlong
-        if max_output_length is not None and (
-                not isinstance(max_output_length, int) or max_output_length < 1):
-            raise ValueError("Expected `max_output_length` to be a positive integer or None. "
-                             f"Received: max_output_length={max_output_length!r}.")
+        check_length("max_output_length", max_output_length)
         if max_output_length is None and max_input_length is not None:
             max_output_length = 2 * max_input_length + 10  # the longest `2 * S + 10` can be
         self.max_output_length = max_output_length
@@ -139,8 +138,7 @@ class Seq2SeqEndpoints:
         checks = [tf.debugging.assert_equal(
             tf.shape(outputs)[0], tf.shape(texts)[0],
             message="Expected `outputs` with one string per string of `inputs` (shape (B,)).")]
-        with tf.control_dependencies(checks):  # before any op could fail on the mismatch
-            texts, outputs = tf.identity(texts), tf.identity(outputs)
+        texts, outputs = with_assertions((texts, outputs), checks)  # before any op could fail
         source, lengths = self._source(texts)
         decoder_inputs, labels = teacher_forcing_ids(self.target, outputs)  # (B, T)
         logits = self.model({**source, "decoder_inputs": decoder_inputs,
@@ -166,8 +164,7 @@ class Seq2SeqEndpoints:
                 tf.shape(tensor)[0], tf.shape(tokens)[0],
                 message=f"Expected `{name}` with one row per token (the batch of `tokens`): "
                         "pass the state that `encode` or the previous `decode_step` returned."))
-        with tf.control_dependencies(checks):  # before the embedding lookup could fail
-            tokens = tf.identity(tokens)
+        tokens = with_assertions(tokens, checks)  # before the embedding lookup could fail
         logits, state, attention = self.model.decode_step(tokens, _nested_state(flat_state))
         return {"logits": logits, "attention": attention, **_flat_state(state)}
 

@@ -31,6 +31,7 @@ import tensorflow as tf
 
 from seqmodels.export.signature_checks import guarded
 from seqmodels.export.text import check_overlong_policy, strings_to_ids
+from seqmodels.layers.call_checks import with_assertions
 from seqmodels.models import AlignedManyToMany, ManyToOne
 
 
@@ -137,8 +138,7 @@ class SequenceEndpoints:
                 tf.reduce_max(tf.concat([lengths, [0]], 0)), self.max_input_length,
                 message=f"An input is longer than max_input_length={self.max_input_length} "
                         "steps (the export's overlong='error' policy)."))
-        with tf.control_dependencies(checks):
-            inputs, lengths = tf.identity(inputs), tf.identity(lengths)
+        inputs, lengths = with_assertions((inputs, lengths), checks)
         if self.max_input_length is not None:
             inputs = inputs[:, :self.max_input_length]
             lengths = tf.minimum(lengths, self.max_input_length)

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import tensorflow as tf
 
+from seqmodels.layers.call_checks import with_assertions
+
 
 def spec(dtype, name):
     """An input of any shape, checked by `checked` inside the signature."""
@@ -40,13 +42,10 @@ def checked(x, shape, *, name, meaning):
         `x`, with the static shape `shape`, after the checks have run.
     """
     message = f"Expected `{name}` of shape {_describe(shape)}: {meaning}."
-    checks = [tf.debugging.assert_equal(tf.rank(x), len(shape), message=message)]
-    with tf.control_dependencies(checks):  # the rank first: the sizes are read after it
-        x = tf.identity(x)
-    sizes = [tf.debugging.assert_equal(tf.shape(x)[axis], size, message=message)
-             for axis, size in enumerate(shape) if size is not None]
-    with tf.control_dependencies(sizes):
-        x = tf.identity(x)
+    rank = tf.debugging.assert_equal(tf.rank(x), len(shape), message=message)
+    x = with_assertions(x, [rank])  # the rank first: the sizes are read after it
+    x = with_assertions(x, [tf.debugging.assert_equal(tf.shape(x)[axis], size, message=message)
+                            for axis, size in enumerate(shape) if size is not None])
     x.set_shape(shape)
     return x
 

@@ -14,14 +14,18 @@ from seqmodels import constants
 OVERLONG_POLICIES = ("truncate", "error")
 
 
+def check_length(name: str, value: int | None) -> None:
+    """A length limit of an export: a positive integer, or None (no limit)."""
+    if value is not None and (not isinstance(value, int) or value < 1):
+        raise ValueError(f"Expected `{name}` to be a positive integer or None. "
+                         f"Received: {name}={value!r}.")
+
+
 def check_overlong_policy(policy: str, max_length: int | None) -> None:
     if policy not in OVERLONG_POLICIES:
         raise ValueError(
             f"Expected `overlong` in {OVERLONG_POLICIES}. Received: overlong={policy!r}.")
-    if max_length is not None and (not isinstance(max_length, int) or max_length < 1):
-        raise ValueError(
-            f"Expected `max_input_length` to be a positive integer or None. "
-            f"Received: max_input_length={max_length!r}.")
+    check_length("max_input_length", max_length)
 
 
 def strings_to_ids(vocabulary, texts, *, max_length=None, overlong="truncate"):

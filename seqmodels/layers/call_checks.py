@@ -20,24 +20,27 @@ import numpy as np
 from keras import ops
 
 
-def concrete(x):
-    """The numpy value of `x` when the call is eager; None when symbolic or traced."""
+def is_symbolic(x):
+    """True when `x` has no value yet: a KerasTensor, or traced (tf.function, jax.jit)."""
     if isinstance(x, np.ndarray):
-        return x
+        return False
     if isinstance(x, keras.KerasTensor):
-        return None
+        return True
     backend = keras.backend.backend()
     if backend == "tensorflow":
         import tensorflow as tf
 
-        if not tf.executing_eagerly() or not hasattr(x, "numpy"):
-            return None
-    elif backend == "jax":
+        return not tf.executing_eagerly() or not hasattr(x, "numpy")
+    if backend == "jax":
         import jax
 
-        if isinstance(x, jax.core.Tracer):
-            return None
-    return ops.convert_to_numpy(x)
+        return isinstance(x, jax.core.Tracer)
+    return False
+
+
+def concrete(x):
+    """The numpy value of `x` when the call is eager; None when symbolic or traced."""
+    return None if is_symbolic(x) else ops.convert_to_numpy(x)
 
 
 def in_tf_graph():
@@ -50,11 +53,11 @@ def in_tf_graph():
 
 
 def with_assertions(x, assertions):
-    """`x` once every TensorFlow assertion in `assertions` has passed."""
+    """`x` (a tensor or a tuple of them) once every TensorFlow assertion in `assertions` passed."""
     import tensorflow as tf
 
     with tf.control_dependencies(assertions):
-        return tf.identity(x)
+        return tf.nest.map_structure(tf.identity, x)
 
 
 def _dtype(x):
@@ -69,23 +72,34 @@ def _dims(shape):
     return tuple(None if d is None else int(d) for d in shape)
 
 
-def check_sequences(x, *, name="inputs", features=None):
-    """`x (batch, time, features)`: rank 3, at least one step, `features` if given.
-
-    Returns `x` (inside a TensorFlow graph, once the step count is checked).
-    """
-    shape = _dims(x.shape)
+def check_sequences_shape(shape, *, name="inputs", features=None, built_for="this layer"):
+    """A static `(batch, time, features)` shape: rank 3, at least one step, `features` if given."""
+    shape = _dims(shape)
     if len(shape) != 3:
         raise ValueError(f"Expected `{name}` of shape (batch, time, features). "
                          f"Received: {name}.shape={shape}")
-    if shape[1] == 0:
-        raise ValueError(f"Expected `{name}` with at least one time step. "
-                         f"Received: {name}.shape={shape}")
+    check_time_steps(shape, name=name)
     if features is not None and shape[2] is not None and shape[2] != features:
         raise ValueError(
-            f"Expected `{name}` with {features} features per step (the size this layer was "
+            f"Expected `{name}` with {features} features per step (the size {built_for} was "
             f"built for). Received: {name}.shape={shape}")
-    if shape[1] is None and in_tf_graph():
+
+
+def check_time_steps(shape, *, name="inputs"):
+    """A static shape `(batch, time, ...)` with at least one time step (where known)."""
+    shape = _dims(shape)
+    if len(shape) >= 2 and shape[1] == 0:
+        raise ValueError(f"Expected `{name}` with at least one time step. "
+                         f"Received: {name}.shape={shape}")
+
+
+def check_sequences(x, *, name="inputs", features=None):
+    """`x (batch, time, features)`: `check_sequences_shape`, and in a graph `T >= 1`.
+
+    Returns `x` (inside a TensorFlow graph, once the step count is checked).
+    """
+    check_sequences_shape(x.shape, name=name, features=features)
+    if x.shape[1] is None and in_tf_graph():
         import tensorflow as tf
 
         return with_assertions(x, [tf.debugging.assert_positive(
@@ -169,4 +183,5 @@ def check_same_batch(first, second, names):
 
 
 __all__ = ["check_ids", "check_initial_states", "check_mask", "check_same_batch",
-           "check_sequences", "concrete", "in_tf_graph", "with_assertions"]
+           "check_sequences", "check_sequences_shape", "check_time_steps", "concrete",
+           "in_tf_graph", "is_symbolic", "with_assertions"]

@@ -5,7 +5,13 @@ import warnings
 import keras
 from keras import ops
 
-from seqmodels.layers.call_checks import check_initial_states, check_mask, check_sequences
+from seqmodels.layers.call_checks import (
+    check_initial_states,
+    check_mask,
+    check_sequences,
+    check_sequences_shape,
+    in_tf_graph,
+)
 from seqmodels.layers.cudnn import (
     cudnn_incompatibilities,
     fused_twin,
@@ -250,9 +256,7 @@ class Recurrent(keras.layers.Layer):
         return self.cell.state_sizes
 
     def build(self, sequences_shape, initial_state_shape=None):
-        if len(sequences_shape) != 3:
-            raise ValueError("Expected `sequences` of shape (batch, time, features). "
-                             f"Received: sequences.shape={tuple(sequences_shape)}")
+        check_sequences_shape(sequences_shape, name="sequences")
         self.input_features = sequences_shape[-1]
         if not self.cell.built:
             self.cell.build((sequences_shape[0], sequences_shape[-1]))
@@ -321,7 +325,7 @@ class Recurrent(keras.layers.Layer):
             return self._run_fused(sequences, states, mask, training)
         mask = ops.cast(mask, "bool")
         right_padded = is_right_padded(mask)
-        if _executing_eagerly():
+        if not in_tf_graph():  # eager (reached on TensorFlow only)
             if bool(right_padded):
                 return self._run_fused(sequences, states, mask, training)
             self._warn_gaps()
@@ -405,11 +409,3 @@ class Recurrent(keras.layers.Layer):
             "fuse_inputs": self.fuse_inputs,
             "implementation": self.implementation,
         }
-
-
-
-def _executing_eagerly():
-    """True outside a traced function. Reached on TensorFlow only (`kernel_needs_right_padding`)."""
-    import tensorflow as tf
-
-    return tf.executing_eagerly()

@@ -12,7 +12,13 @@ import keras
 from keras import ops
 
 from seqmodels import constants
-from seqmodels.layers.call_checks import check_ids, check_mask, concrete
+from seqmodels.layers.call_checks import (
+    check_ids,
+    check_mask,
+    check_sequences_shape,
+    check_time_steps,
+    is_symbolic,
+)
 
 MASK_SUFFIX = "_mask"
 
@@ -45,14 +51,9 @@ def check_sequence_rank(x, *, tokens, name="inputs", features=None):
     At least one time step; float features of the size `features` when given.
     """
     rank = len(x.shape)
-    if rank >= 2 and x.shape[1] == 0:
-        raise ValueError(f"Expected `{name}` with at least one time step. "
-                         f"Received: shape={tuple(x.shape)}.")
-    if not tokens and rank == 3 and None not in (features, x.shape[2]) and (
-            x.shape[2] != features):
-        raise ValueError(
-            f"Expected `{name}` with {features} features per step (the model was built on "
-            f"{features}). Received: shape={tuple(x.shape)}.")
+    check_time_steps(x.shape, name=name)
+    if not tokens and rank == 3:
+        check_sequences_shape(x.shape, name=name, features=features, built_for="the model")
     if tokens and rank not in (2, 3):
         raise ValueError(
             f"Expected `{name}` token ids of shape (batch, time) or (batch, time, slots). "
@@ -92,7 +93,7 @@ class TokenEmbedding(keras.layers.Layer):
     def call(self, ids, name="inputs"):
         """`ids` checked to lie in `[0, vocabulary_size)` (`name` is the argument named)."""
         ids = check_ids(ids, self.vocabulary_size, name=name)
-        if concrete(ids) is None:  # traced: where an assertion may be dropped (XLA, JAX)
+        if is_symbolic(ids):  # traced: where an assertion may be dropped (XLA, JAX)
             valid = ops.logical_and(ops.greater_equal(ids, 0),
                                     ops.less(ids, self.vocabulary_size))
             vectors = self.table(ops.clip(ids, 0, self.vocabulary_size - 1))

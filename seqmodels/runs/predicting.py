@@ -167,9 +167,11 @@ def _load_signature(path):
     return loaded, loaded.signatures["serving_default"]
 
 
-def _exported_features(path, read_metadata):
+def _exported_features(path):
     """Features per step that the export's `seqmodels.json` records (None: not recorded;
     the signature's own in-graph check then answers)."""
+    from seqmodels.export.versioned import read_metadata
+
     try:
         return read_metadata(path)["serving"].get("features")
     except (OSError, ValueError, KeyError):
@@ -179,7 +181,7 @@ def _exported_features(path, read_metadata):
 def _from_saved_model(path, inputs):
     import tensorflow as tf
 
-    from seqmodels.export.versioned import latest_version, read_metadata
+    from seqmodels.export.versioned import latest_version
 
     if not path.is_dir():
         raise FileNotFoundError(f"No run directory or SavedModel folder at {str(path)!r}.")
@@ -190,7 +192,7 @@ def _from_saved_model(path, inputs):
     _check_kind("lengths" in specs, inputs, f"The SavedModel {path}")
     if _numeric(inputs):
         padded = inputs if isinstance(inputs, Padded) else _full_length(inputs)
-        features = _exported_features(path, read_metadata)
+        features = _exported_features(path)
         if features is not None and padded.inputs.shape[-1] != features:
             raise ValueError(f"The SavedModel {path} reads {features} features per step. "
                              f"Received: {padded.inputs.shape[-1]}.")

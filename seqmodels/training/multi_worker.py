@@ -34,7 +34,7 @@ def _check_version():
         raise RuntimeError(
             f"seqmodels' multi-worker fix (keras-team/keras#20585) was checked on Keras "
             f"{', '.join(v + 'x' for v in CHECKED_KERAS)}. Received: keras=={keras.__version__}. "
-            "Install a checked Keras, or train with distribution=None / 'mirrored'.")
+            "Install a checked Keras, or train with strategy=None / 'mirrored'.")
 
 
 def _local_batch(strategy, batch):
