@@ -18,10 +18,11 @@ from seqmodels import constants  # noqa: E402
 from seqmodels._version import __version__  # noqa: E402
 
 # Subpackages that are not Keras classes load on first use.
-_LAZY = ("cells", "decoding", "diagnostics", "export", "layers", "metrics", "models", "training")
+_LAZY = ("cells", "decoding", "diagnostics", "export", "layers", "losses", "metrics", "models",
+         "training")
 
 if "seqmodels_cli" not in sys.modules:  # the command line imports what each command needs
-    from seqmodels import cells, layers, models  # noqa: E402,F401  (registers the classes)
+    from seqmodels import cells, layers, losses, models  # noqa: E402,F401  (registers them)
 
 
 def __getattr__(name):
@@ -34,5 +35,5 @@ def __getattr__(name):
 
 __all__ = [
     "__version__", "cells", "constants", "decoding", "diagnostics", "export", "layers",
-    "metrics", "models", "training",
+    "losses", "metrics", "models", "training",
 ]

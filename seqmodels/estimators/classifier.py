@@ -52,9 +52,9 @@ class SequenceClassifier(ClassifierMixin, ManyToOneEstimator):
         return y
 
     def _loss(self):
-        import keras
+        from seqmodels.losses import SequenceLoss
 
-        return keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+        return SequenceLoss()
 
     def _metrics(self):
         return ["accuracy"]

@@ -58,7 +58,9 @@ class SequenceRegressor(RegressorMixin, ManyToOneEstimator):
         return tags
 
     def _loss(self):
-        return "mse"
+        from seqmodels.losses import SequenceLoss
+
+        return SequenceLoss("mean_squared_error")
 
     def _export_options(self):
         return {"output_scaling": (self.y_mean_, self.y_scale_), **self._vocabulary_option()}

@@ -57,9 +57,9 @@ class SequenceTagger(SequenceEstimator):
         return [np.zeros(len(item), np.int32) for item in items]
 
     def _loss(self):
-        import keras
+        from seqmodels.losses import SequenceLoss
 
-        return keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+        return SequenceLoss()
 
     def _metrics(self):
         return ["accuracy"]

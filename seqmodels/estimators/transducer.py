@@ -93,9 +93,9 @@ class SequenceTransducer(SequenceEstimator):
             dropout=self.dropout, output_dropout=self.dropout)
 
     def _loss(self):
-        import keras
+        from seqmodels.losses import SequenceLoss
 
-        return keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=0)
+        return SequenceLoss(ignore_class=0)
 
     def _metrics(self):
         import keras

@@ -108,6 +108,8 @@ class RunDir:
             raise FileNotFoundError(
                 f"{self.path} has no estimator.pkl: training did not finish there. Run "
                 f"`seqmodels train <task> --out {self.path}` again to resume it.")
+        from seqmodels import cells, layers, losses, models  # noqa: F401  (Keras finds them)
+
         try:
             with open(path, "rb") as f:
                 return pickle.load(f)

@@ -1,0 +1,164 @@
+"""Keras 3 `fit()` under `tf.distribute` strategies: the fix for keras#20585, and the strategies.
+
+Keras 3.15's TensorFlow trainer fails at two points when a strategy has
+several replicas (keras-team/keras#20585, open upstream; the Keras team's
+answer is that multi-host training belongs to JAX + `keras.distribution`):
+
+1. `TensorFlowTrainer._maybe_symbolic_build` builds the model from the first
+   distributed batch by `strategy.reduce("MEAN", batch)`: under several
+   workers that is a collective over a dict of tensors, which fails
+   ("unsupported type <class 'dict'>"); under `MirroredStrategy` over two
+   devices it is a sum of the boolean masks, which fails too ("Value for
+   attr 'T' of bool"), and a mean of integer ids. Building needs only the
+   shapes and dtypes, so the fix builds from the first local replica batch.
+2. `reduce_per_replica(..., "mean")` reduces every value across workers
+   with `axis=0`, which a scalar (every loss and metric of `fit`'s logs)
+   does not have. The fix reduces scalars with `axis=None`.
+
+Nothing else changes: the gradients are all-reduced by the strategy as on
+one machine. Checked on Keras 3.15.1 with TensorFlow 2.21.0 (the test bed,
+tests/seqmodels/training/test_distributed.py: two worker processes on
+127.0.0.1, and `MirroredStrategy` over two logical CPUs); other Keras
+versions are refused rather than patched blind. Padded sequences need a loss
+normalised over the global batch as well: `seqmodels.losses.SequenceLoss`.
+"""
+
+from __future__ import annotations
+
+import keras
+
+#: Keras versions this fix was checked on (their TensorFlow trainer has both failing points).
+CHECKED_KERAS = ("3.15.",)
+
+_applied = False
+
+
+def _check_version():
+    if not keras.__version__.startswith(CHECKED_KERAS):
+        raise RuntimeError(
+            "seqmodels' fix of fit() under tf.distribute (keras-team/keras#20585) was checked on "
+            f"Keras "
+            f"{', '.join(v + 'x' for v in CHECKED_KERAS)}. Received: keras=={keras.__version__}. "
+            "Install a checked Keras, or train without a distribution strategy.")
+
+
+def _local_batch(strategy, batch):
+    """The first local replica's part of a distributed batch (shapes and dtypes for a build)."""
+    import tensorflow as tf
+    from keras.src import tree
+
+    def local(value):
+        if isinstance(value, tf.distribute.DistributedValues):
+            return strategy.experimental_local_results(value)[0]
+        return value
+
+    return tree.map_structure(local, batch)
+
+
+def _maybe_symbolic_build(self, iterator=None, data_batch=None):
+    """Keras's method, building from a local batch instead of a cross-worker mean."""
+    if self._distribute_strategy is None:
+        return
+    if iterator is not None:
+        for _, _, it in iterator:
+            data_batch = _local_batch(self.distribute_strategy, next(it))
+            break
+    with self.distribute_strategy.scope():
+        self._symbolic_build(data_batch=data_batch)
+
+
+def _reduce_per_replica(original):
+    def reduce_per_replica(values, strategy, reduction):
+        """Keras's function, with scalars reduced across workers on no axis."""
+        from keras.src import tree
+        from keras.src.backend.tensorflow import trainer
+
+        if not (trainer._collective_all_reduce_multi_worker(strategy)
+                and reduction in ("auto", "mean")):
+            return original(values, strategy, reduction)
+
+        def mean(value):
+            scalar = getattr(value, "shape", None) is not None and value.shape.rank == 0
+            return strategy.reduce("MEAN", value, axis=None if scalar else 0)
+
+        return tree.map_structure(mean, values)
+
+    return reduce_per_replica
+
+
+def enable_distributed_fit():
+    """Applies the fix to Keras's TensorFlow trainer, once per process (idempotent)."""
+    global _applied
+    if _applied:
+        return
+    _check_version()
+    from keras.src.backend.tensorflow import trainer
+
+    trainer.TensorFlowTrainer._maybe_symbolic_build = _maybe_symbolic_build
+    trainer.reduce_per_replica = _reduce_per_replica(trainer.reduce_per_replica)
+    _applied = True
+
+
+#: The values of the estimators' `distribution` and the CLI's `--distribution`.
+DISTRIBUTIONS = (None, "none", "mirrored", "multi-worker")
+
+_made = {}  # one strategy of each kind per process: TensorFlow allows one multi-worker setup
+
+
+def multi_worker_strategy():
+    """`tf.distribute.MultiWorkerMirroredStrategy` from `TF_CONFIG`, with the fix applied.
+
+    Create it at the start of the program, before any other TensorFlow work,
+    as TensorFlow requires; later calls return the same strategy.
+    """
+    return make_strategy("multi-worker")
+
+
+def make_strategy(distribution):
+    """The `tf.distribute` strategy of a `distribution` name (None: no strategy), fix applied.
+
+    `"mirrored"`: `MirroredStrategy` over this machine's visible devices;
+    `"multi-worker"`: `MultiWorkerMirroredStrategy` over the cluster of
+    `TF_CONFIG`. One strategy of each kind per process, made at first use.
+    """
+    check_distribution(distribution)
+    if distribution in (None, "none"):
+        return None
+    if distribution not in _made:
+        import tensorflow as tf
+
+        enable_distributed_fit()
+        _made[distribution] = (tf.distribute.MirroredStrategy() if distribution == "mirrored"
+                               else tf.distribute.MultiWorkerMirroredStrategy())
+    return _made[distribution]
+
+
+def check_distribution(distribution):
+    if distribution not in DISTRIBUTIONS:
+        raise ValueError(f"Expected `distribution` in {DISTRIBUTIONS}. Received: "
+                         f"distribution={distribution!r}.")
+
+
+def is_chief(strategy=None) -> bool:
+    """Whether this process writes the run's files: always, except a non-chief worker.
+
+    With `TF_CONFIG` the chief is the `chief` task or, without one, worker 0
+    (TensorFlow's convention).
+    """
+    resolver = getattr(strategy, "cluster_resolver", None)
+    if resolver is None or not getattr(resolver, "task_type", None):
+        return True
+    if resolver.task_type == "chief":
+        return True
+    has_chief = "chief" in resolver.cluster_spec().as_dict()
+    return resolver.task_type == "worker" and resolver.task_id == 0 and not has_chief
+
+
+def worker_index(strategy=None) -> int:
+    """This process's index among the workers (0 without a cluster)."""
+    resolver = getattr(strategy, "cluster_resolver", None)
+    return int(getattr(resolver, "task_id", 0) or 0)
+
+
+__all__ = ["CHECKED_KERAS", "DISTRIBUTIONS", "check_distribution", "enable_distributed_fit",
+           "is_chief", "make_strategy", "multi_worker_strategy", "worker_index"]
