@@ -3,8 +3,8 @@ so `seqmodels --help` answers at once.
 
     seqmodels datasets list
     seqmodels datasets build NAME [--data-dir DIR] [--manual-dir DIR]
-    seqmodels train TASK [--config FILE] [--epochs N] [--cell CELL] [--strategy S] [--out DIR]
-                         [--seed S] [--overwrite]
+    seqmodels train TASK [--config FILE] [--epochs N] [--cell CELL] [--distribution D]
+                         [--out DIR] [--seed S] [--overwrite]
     seqmodels evaluate RUN_DIR
     seqmodels predict RUN_DIR|SAVED_MODEL [INPUT ...] [--file FILE.txt|FILE.npz]
     seqmodels export RUN_DIR --to saved_models/NAME
@@ -76,13 +76,27 @@ def _train(args) -> int:
     for name in ("epochs", "cell", "units", "batch_size"):
         if getattr(args, name) is not None:
             overrides[name] = getattr(args, name)
-    if args.strategy is not None:
-        overrides["strategy"] = None if args.strategy == "none" else args.strategy
+    distribution = _distribution(args)
+    if distribution is not None:
+        overrides["distribution"] = None if distribution == "none" else distribution
     run = train(args.task, out=args.out, overrides=overrides, data_dir=args.data_dir,
                 limit=args.limit, plots=not args.no_plots, seed=args.seed,
                 overwrite=args.overwrite)
     print(f"run directory: {run}")
     return 0
+
+
+def _distribution(args):
+    """`--distribution`, or its deprecated alias `--strategy` (with a warning)."""
+    if args.strategy is None:
+        return args.distribution
+    print("warning: --strategy is deprecated and will be removed in the next release; use "
+          f"--distribution {args.strategy}", file=sys.stderr)
+    if args.distribution not in (None, args.strategy):
+        raise ValueError(f"Expected one of --distribution and its deprecated alias --strategy. "
+                         f"Received: --distribution {args.distribution} --strategy "
+                         f"{args.strategy}.")
+    return args.strategy
 
 
 def _evaluate(args) -> int:
@@ -170,8 +184,13 @@ def make_parser() -> argparse.ArgumentParser:
     train.add_argument("--cell", choices=CELL_NAMES)
     train.add_argument("--units", type=_positive_int)
     train.add_argument("--batch-size", type=_positive_int)
-    train.add_argument("--strategy", choices=["none", "mirrored", "multi-worker"],
-                       help="multi-worker is refused: Keras 3.15's fit() does not run it")
+    distributions = ["none", "mirrored", "multi-worker"]
+    train.add_argument("--distribution", choices=distributions,
+                       help="tf.distribute: mirrored (this machine's devices) or multi-worker "
+                            "(the cluster of TF_CONFIG: run the same command on every worker, "
+                            "with the same --out); see docs/distributed.md")
+    train.add_argument("--strategy", choices=distributions,
+                       help="deprecated alias of --distribution")
     train.add_argument("--out", help="run directory (default runs/TASK-TIME); the same "
                                      "directory and options again resume an interrupted run "
                                      "and leave a finished one as it is")

@@ -10,6 +10,8 @@ layer that joins `pipelines` and `seqmodels`.
 from __future__ import annotations
 
 import contextlib
+import os
+import tempfile
 import warnings
 
 import numpy as np
@@ -17,8 +19,6 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from seqmodels.estimators import inputs
-
-STRATEGIES = (None, "none", "mirrored")
 
 
 def _pick(values, indices):
@@ -66,10 +66,16 @@ class SequenceEstimator(BaseEstimator):
         early_stopping: int or None. Stop after this many epochs without
             improvement of `val_loss` (`loss` without validation) and keep the
             best weights (`keras.callbacks.EarlyStopping`).
-        strategy: None / `"none"` or `"mirrored"` (`tf.distribute.MirroredStrategy`
-            over the visible devices; the model is built in its scope).
+        distribution: None / `"none"`, `"mirrored"` (`tf.distribute.MirroredStrategy`
+            over the visible devices; the model is built in its scope) or
+            `"multi-worker"` (`MultiWorkerMirroredStrategy` over the cluster of
+            `TF_CONFIG`: start the same `fit` on every worker; the fitted
+            `model_` is then a local copy, so `predict` and `export` need no
+            other worker). See docs/distributed.md.
         random_state: int or None. Seeds Keras, the shuffle, the split and the weights.
         verbose: int. Keras's `fit` verbosity (1: a progress bar).
+        strategy: deprecated alias of `distribution` (for one release; "strategy"
+            is decoding's word).
     """
 
     _task = None  # the pipelines task of the targets
@@ -77,8 +83,8 @@ class SequenceEstimator(BaseEstimator):
 
     def __init__(self, cell="gru", units=32, num_layers=1, bidirectional=True, dropout=0.0,
                  embedding_dim=32, epochs=20, batch_size=32, learning_rate=3e-3,
-                 bucketing=True, validation_split=0.0, early_stopping=None, strategy=None,
-                 random_state=None, verbose=0):
+                 bucketing=True, validation_split=0.0, early_stopping=None, distribution=None,
+                 random_state=None, verbose=0, strategy=None):
         self.cell = cell
         self.units = units
         self.num_layers = num_layers
@@ -91,9 +97,14 @@ class SequenceEstimator(BaseEstimator):
         self.bucketing = bucketing
         self.validation_split = validation_split
         self.early_stopping = early_stopping
-        self.strategy = strategy
+        self.distribution = distribution
         self.random_state = random_state
         self.verbose = verbose
+        self.strategy = strategy
+
+    def __setstate__(self, state):
+        state.setdefault("distribution", None)  # pickles of 0.1 have `strategy` only
+        super().__setstate__(state)
 
     # ------------------------------------------------------------------ #
     # Checks and input reading (all before any training)
@@ -113,10 +124,24 @@ class SequenceEstimator(BaseEstimator):
         if not 0.0 <= float(self.validation_split) < 1.0:
             raise ValueError("Expected `validation_split` in [0, 1). "
                              f"Received: {self.validation_split!r}.")
-        if self.strategy not in STRATEGIES:
-            raise ValueError(f"Expected `strategy` in {STRATEGIES}. Received: {self.strategy!r}. "
-                             "(Multi-worker training is not supported by Keras 3.15's fit(): "
-                             "keras-team/keras#20585.)")
+        if self.strategy is not None:
+            warnings.warn("`strategy` is deprecated and will be removed in the next release: "
+                          f"use distribution={self.strategy!r}.", FutureWarning, stacklevel=3)
+        self._distribution()
+
+    def _distribution(self):
+        """`distribution`, or the deprecated `strategy` where only that is given (checked)."""
+        from seqmodels.training.distributed import check_distribution
+
+        chosen = self.distribution
+        if self.strategy is not None:
+            if self.distribution not in (None, self.strategy):
+                raise ValueError(f"Expected one of `distribution` and its deprecated alias "
+                                 f"`strategy`. Received: distribution={self.distribution!r}, "
+                                 f"strategy={self.strategy!r}.")
+            chosen = self.strategy
+        check_distribution(chosen)
+        return None if chosen == "none" else chosen
 
     def _require_y(self, y):
         if y is None:
@@ -242,14 +267,30 @@ class SequenceEstimator(BaseEstimator):
         if shuffle:
             ds = ds.shuffle(len(items), seed=self.random_state)
         batching = bucket_by_length if (self.bucketing and shuffle) else pad_to_batch_max
-        return ds.apply(batching(batch_size or self.batch_size)).prefetch(tf.data.AUTOTUNE)
+        ds = ds.apply(batching(batch_size or self.batch_size)).prefetch(tf.data.AUTOTUNE)
+        options = tf.data.Options()  # workers split each global batch (no files to split)
+        options.experimental_distribute.auto_shard_policy = \
+            tf.data.experimental.AutoShardPolicy.DATA
+        return ds.with_options(options)
+
+    def _strategy(self):
+        from seqmodels.training.distributed import make_strategy
+
+        return make_strategy(self._distribution())
 
     def _strategy_scope(self):
-        if self.strategy in (None, "none"):
-            return contextlib.nullcontext()
-        import tensorflow as tf
+        strategy = self._strategy()
+        return contextlib.nullcontext() if strategy is None else strategy.scope()
 
-        return tf.distribute.MirroredStrategy().scope()
+    def _moved(self, model, scope):
+        """`model` (weights, optimizer state, compile) saved and loaded again inside `scope`."""
+        import keras
+
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "model.keras")
+            model.save(path)
+            with scope:
+                return keras.saving.load_model(path, safe_mode=True)
 
     def _split(self, n):
         """Train and validation indices (validation empty when `validation_split == 0`)."""
@@ -282,6 +323,9 @@ class SequenceEstimator(BaseEstimator):
         train_ds = self._batches(items, targets, shuffle=True)
         valid_ds = None if validation is None else self._batches(*validation)
         done = self.history_ if resume else {}
+        multi_worker = self._distribution() == "multi-worker"
+        if resume and multi_worker:
+            self.model_ = self._moved(self.model_, self._strategy_scope())
         if not resume:
             with self._strategy_scope():
                 self.model_ = self._build_model()
@@ -306,6 +350,8 @@ class SequenceEstimator(BaseEstimator):
                 raise
         self.history_ = {k: [*done.get(k, []), *(float(v) for v in vs)]
                          for k, vs in history.history.items()}
+        if multi_worker:  # predict / export / pickle without the other workers
+            self.model_ = self._moved(self.model_, contextlib.nullcontext())
         return self
 
     def _metrics(self):
@@ -350,5 +396,5 @@ class SequenceEstimator(BaseEstimator):
         return export_saved_model(self.model_, directory, **self._export_options(), **options)
 
 
-__all__ = ["STRATEGIES", "SequenceEstimator", "check_finite_nonnegative", "check_int",
+__all__ = ["SequenceEstimator", "check_finite_nonnegative", "check_int",
            "encode_labels"]

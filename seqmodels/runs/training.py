@@ -9,6 +9,7 @@ import time
 from seqmodels._version import __version__
 from seqmodels.runs.run_dir import RunDir
 from seqmodels.runs.tasks import get_task
+from seqmodels.training.distributed import broadcast_from_chief, is_chief
 
 
 def _config(task, params, data_dir, limit):
@@ -78,6 +79,10 @@ def _check_limit(limit):
                          f"(all). Received: limit={limit!r}.")
 
 
+# What the chief decided, told to every worker of a multi-worker run (broadcast_from_chief).
+FRESH, RESUME, FINISHED, REFUSED = 1, 2, 3, 4
+
+
 def train(task_name, *, out=None, overrides=None, data_dir=None, limit=None, plots=True,
           seed=None, overwrite=False, log=print) -> RunDir:
     """Fits the task's estimator into a run directory; returns it. Never loses a finished run.
@@ -90,6 +95,10 @@ def train(task_name, *, out=None, overrides=None, data_dir=None, limit=None, plo
             is (and reported), or, with a larger `epochs`, trained on to it.
             Other settings are refused, naming the ones that differ.
         overrides: estimator hyperparameters replacing the task's defaults.
+            With `distribution="multi-worker"` start the same call on every
+            worker of `TF_CONFIG` (`out` required): the chief writes the run
+            directory; another worker keeps only its own resume state, in
+            `out/workers/<index>/`. See docs/distributed.md.
         data_dir: TFDS data dir (default `$SEQMODELS_DATA_DIR` or TFDS's).
         limit: read at most this many examples per split (quick runs), >= 1.
         plots: write the PNG plots.
@@ -99,19 +108,19 @@ def train(task_name, *, out=None, overrides=None, data_dir=None, limit=None, plo
     """
     task = get_task(task_name)
     _check_limit(limit)
-    run = RunDir(out) if out else RunDir.new(task.name)
-    run.check_usable()
-    if overwrite and run.is_run():
-        run.remove()
-    overrides = _seeded(dict(overrides or {}), run, seed)
-    if task.validation is None:
-        overrides.setdefault("validation_split", 0.1)
-    estimator = task.make_estimator(**overrides)  # unknown hyperparameters fail here
-    estimator._check_params()  # and bad values, before anything is written
-    config = _config(task, estimator.get_params(), data_dir, limit)
-    if run.is_run():
-        _check_same_run(run, config)
-    if run.is_finished():
+    overrides = dict(overrides or {})
+    strategy = _cluster_strategy(overrides, out)  # before any other TensorFlow work
+    if not is_chief(strategy):
+        return _train_worker(task, out, overrides, data_dir, limit, strategy, log)
+    try:
+        run, estimator, config, decision = _prepare(task, out, overrides, data_dir, limit,
+                                                    seed, overwrite, strategy)
+    except BaseException:
+        broadcast_from_chief(strategy, REFUSED)
+        raise
+    broadcast_from_chief(strategy, decision)
+    broadcast_from_chief(strategy, estimator.random_state)
+    if decision == FINISHED:
         return _finished(run, task, estimator, config, plots, log)
     made = not run.path.exists()
     try:
@@ -121,6 +130,74 @@ def train(task_name, *, out=None, overrides=None, data_dir=None, limit=None, plo
         if made and not run.has_progress():
             run.remove()  # a refused or failed first attempt leaves nothing behind
         raise
+
+
+def _cluster_strategy(overrides, out):
+    """The multi-worker strategy where `overrides` ask for one (made first), else None."""
+    from seqmodels.training.distributed import check_distribution, make_strategy
+
+    distribution = overrides.get("distribution") or overrides.get("strategy")
+    check_distribution(distribution)
+    if distribution != "multi-worker":
+        return None
+    if out is None:
+        raise ValueError("Expected `out` (--out) for a multi-worker run: every worker names "
+                         "the same run directory, so a restarted worker finds its state.")
+    return make_strategy(distribution)
+
+
+def _prepare(task, out, overrides, data_dir, limit, seed, overwrite, strategy):
+    """The chief's checks: `(run, estimator, config, FRESH | RESUME | FINISHED)`, or an error."""
+    run = RunDir(out) if out else RunDir.new(task.name)
+    run.check_usable()
+    if overwrite and run.is_run():
+        run.remove()
+    overrides = _seeded(overrides, run, seed)
+    if task.validation is None:
+        overrides.setdefault("validation_split", 0.1)
+    estimator = task.make_estimator(**overrides)  # unknown hyperparameters fail here
+    estimator._check_params()  # and bad values, before anything is written
+    config = _config(task, estimator.get_params(), data_dir, limit)
+    if run.is_run():
+        _check_same_run(run, config)
+    if run.is_finished() and strategy is not None:
+        done = len(run.load_estimator().history_["loss"])
+        if estimator.epochs > done:
+            raise ValueError(f"{run} is a finished run of {done} epochs: a multi-worker run is "
+                             f"not trained on (to {estimator.epochs}); use another --out, or "
+                             "--overwrite to start afresh.")
+    if run.is_finished():
+        return run, estimator, config, FINISHED
+    return run, estimator, config, RESUME if run.has_progress() else FRESH
+
+
+def _train_worker(task, out, overrides, data_dir, limit, strategy, log):
+    """A non-chief worker: trains its share as the chief decided; writes only its resume state."""
+    import keras
+
+    from seqmodels.training.distributed import worker_index
+
+    decision = broadcast_from_chief(strategy, 0)
+    if decision == REFUSED:
+        raise RuntimeError("The chief refused this run (its error says why); nothing was "
+                           "trained.")
+    seed = broadcast_from_chief(strategy, 0)
+    if decision == FINISHED:
+        log(f"{out} is a finished run: nothing to do on this worker.")
+        return RunDir(out)
+    own = RunDir(RunDir(out).path / "workers" / str(worker_index(strategy)))
+    if decision == FRESH:
+        own.remove()  # state of an earlier run in this folder
+    overrides = {**overrides, "random_state": seed}
+    if task.validation is None:
+        overrides.setdefault("validation_split", 0.1)
+    estimator = task.make_estimator(**overrides)
+    X, y, validation, _ = _data(task, {"data_dir": data_dir, "limit": limit}, estimator, log)
+    log(f"worker {worker_index(strategy)}: training {task.estimator} on its share of "
+        f"{len(X)} sequences")
+    estimator.fit(X, y, validation_data=validation, callbacks=[
+        keras.callbacks.BackupAndRestore(str(own.sub("backup")), save_freq="epoch")])
+    return RunDir(out)
 
 
 def _data(task, config, estimator, log):

@@ -1,6 +1,6 @@
 """Keras 3 `fit()` under `tf.distribute` strategies: the fix for keras#20585, and the strategies.
 
-Keras 3.15's TensorFlow trainer fails at two points when a strategy has
+Keras 3.15's TensorFlow trainer fails at three points when a strategy has
 several replicas (keras-team/keras#20585, open upstream; the Keras team's
 answer is that multi-host training belongs to JAX + `keras.distribution`):
 
@@ -9,14 +9,22 @@ answer is that multi-host training belongs to JAX + `keras.distribution`):
    workers that is a collective over a dict of tensors, which fails
    ("unsupported type <class 'dict'>"); under `MirroredStrategy` over two
    devices it is a sum of the boolean masks, which fails too ("Value for
-   attr 'T' of bool"), and a mean of integer ids. Building needs only the
-   shapes and dtypes, so the fix builds from the first local replica batch.
+   attr 'T' of bool"). And under any strategy that read starts an extra
+   pass over the dataset, so a shuffled dataset trains epoch 1 on the order
+   of epoch 2 (and so on) of the same data without a strategy. Building
+   needs only shapes and dtypes: the fix builds from the dataset's
+   `element_spec` and reads no batch.
 2. `reduce_per_replica(..., "mean")` reduces every value across workers
    with `axis=0`, which a scalar (every loss and metric of `fit`'s logs)
    does not have. The fix reduces scalars with `axis=None`.
 
-Nothing else changes: the gradients are all-reduced by the strategy as on
-one machine. Checked on Keras 3.15.1 with TensorFlow 2.21.0 (the test bed,
+3. `BaseOptimizer._backend_apply_gradients` clips the gradients (`clipnorm`,
+   `global_clipnorm`, `clipvalue`) *before* `TFOptimizer._backend_update_step`
+   all-reduces them: each replica's share of the gradient is clipped on its
+   own, so a clipped step differs from one process. The fix all-reduces first
+   and clips the global gradient (then neither is done again).
+
+Nothing else changes. Checked on Keras 3.15.1 with TensorFlow 2.21.0 (the test bed,
 tests/seqmodels/training/test_distributed.py: two worker processes on
 127.0.0.1, and `MirroredStrategy` over two logical CPUs); other Keras
 versions are refused rather than patched blind. Padded sequences need a loss
@@ -27,7 +35,7 @@ from __future__ import annotations
 
 import keras
 
-#: Keras versions this fix was checked on (their TensorFlow trainer has both failing points).
+#: Keras versions this fix was checked on (their TensorFlow trainer has the failing points).
 CHECKED_KERAS = ("3.15.",)
 
 _applied = False
@@ -42,27 +50,12 @@ def _check_version():
             "Install a checked Keras, or train without a distribution strategy.")
 
 
-def _local_batch(strategy, batch):
-    """The first local replica's part of a distributed batch (shapes and dtypes for a build)."""
-    import tensorflow as tf
-    from keras.src import tree
-
-    def local(value):
-        if isinstance(value, tf.distribute.DistributedValues):
-            return strategy.experimental_local_results(value)[0]
-        return value
-
-    return tree.map_structure(local, batch)
-
-
 def _maybe_symbolic_build(self, iterator=None, data_batch=None):
-    """Keras's method, building from a local batch instead of a cross-worker mean."""
+    """Keras's method, building from the dataset's element spec instead of a reduced batch."""
     if self._distribute_strategy is None:
         return
-    if iterator is not None:
-        for _, _, it in iterator:
-            data_batch = _local_batch(self.distribute_strategy, next(it))
-            break
+    if iterator is not None:  # shapes and dtypes only: no batch is read, no collective runs
+        data_batch = iterator.data_adapter.get_tf_dataset().element_spec
     with self.distribute_strategy.scope():
         self._symbolic_build(data_batch=data_batch)
 
@@ -86,16 +79,56 @@ def _reduce_per_replica(original):
     return reduce_per_replica
 
 
+_reduced = set()  # ids of optimizers tracing an apply whose gradients are already reduced
+
+
+def _clipping(optimizer) -> bool:
+    return any(value and value > 0 for value in
+               (optimizer.clipnorm, optimizer.global_clipnorm, optimizer.clipvalue))
+
+
+def _apply_reduced_then_clipped(apply, clip, reduce):
+    """Keras's `_backend_apply_gradients`, clipping the all-reduced gradient, not a share."""
+
+    def _backend_apply_gradients(self, grads, trainable_variables):
+        import tensorflow as tf
+
+        context = tf.distribute.get_replica_context()
+        if (not _clipping(self) or self.gradient_accumulation_steps or context is None
+                or context.num_replicas_in_sync == 1):
+            return apply(self, grads, trainable_variables)
+        pairs = reduce(self, list(zip(grads, trainable_variables)))
+        grads = clip(self, [grad for grad, _ in pairs])
+        _reduced.add(id(self))  # trace time: the calls below are traced in this order
+        try:
+            return apply(self, grads, trainable_variables)
+        finally:
+            _reduced.discard(id(self))
+
+    def _clip_gradients(self, grads):
+        return grads if id(self) in _reduced else clip(self, grads)
+
+    def _all_reduce_sum_gradients(self, grads_and_vars):
+        return list(grads_and_vars) if id(self) in _reduced else reduce(self, grads_and_vars)
+
+    return _backend_apply_gradients, _clip_gradients, _all_reduce_sum_gradients
+
+
 def enable_distributed_fit():
-    """Applies the fix to Keras's TensorFlow trainer, once per process (idempotent)."""
+    """Applies the fix to Keras's TensorFlow trainer and optimizer, once per process."""
     global _applied
     if _applied:
         return
     _check_version()
     from keras.src.backend.tensorflow import trainer
+    from keras.src.backend.tensorflow.optimizer import TFOptimizer
 
     trainer.TensorFlowTrainer._maybe_symbolic_build = _maybe_symbolic_build
     trainer.reduce_per_replica = _reduce_per_replica(trainer.reduce_per_replica)
+    (TFOptimizer._backend_apply_gradients, TFOptimizer._clip_gradients,
+     TFOptimizer._all_reduce_sum_gradients) = _apply_reduced_then_clipped(
+        TFOptimizer._backend_apply_gradients, TFOptimizer._clip_gradients,
+        TFOptimizer._all_reduce_sum_gradients)
     _applied = True
 
 
@@ -160,5 +193,25 @@ def worker_index(strategy=None) -> int:
     return int(getattr(resolver, "task_id", 0) or 0)
 
 
-__all__ = ["CHECKED_KERAS", "DISTRIBUTIONS", "check_distribution", "enable_distributed_fit",
-           "is_chief", "make_strategy", "multi_worker_strategy", "worker_index"]
+
+def broadcast_from_chief(strategy, value: int) -> int:
+    """The chief's `value` on every worker (a collective: every worker must call it).
+
+    Non-chief workers' `value` is ignored. Without a strategy it is `value`.
+    """
+    if strategy is None:
+        return int(value)
+    import tensorflow as tf
+
+    local = tf.constant(int(value) if is_chief(strategy) else 0, tf.int64)
+
+    def from_first_replica():
+        first = tf.distribute.get_replica_context().replica_id_in_sync_group == 0
+        return tf.where(first, local, tf.zeros_like(local))
+
+    return int(strategy.reduce("SUM", strategy.run(from_first_replica), axis=None))
+
+
+__all__ = ["CHECKED_KERAS", "DISTRIBUTIONS", "broadcast_from_chief", "check_distribution",
+           "enable_distributed_fit", "is_chief", "make_strategy", "multi_worker_strategy",
+           "worker_index"]

@@ -1,4 +1,4 @@
-"""validation_split, early_stopping and strategy; hyperparameters checked before training."""
+"""validation_split, early_stopping and distribution; hyperparameters checked before training."""
 
 import keras
 import numpy as np
@@ -33,16 +33,24 @@ def test_mirrored_strategy_builds_in_scope_and_trains_alike(rng):
     import tensorflow as tf
 
     X, y = data(rng)
-    frozen = {s: SequenceClassifier(units=4, epochs=1, learning_rate=0.0, strategy=s,
+    frozen = {s: SequenceClassifier(units=4, epochs=1, learning_rate=0.0, distribution=s,
                                     random_state=0).fit(X, y) for s in (None, "mirrored")}
     assert isinstance(frozen["mirrored"].model_.distribute_strategy, tf.distribute.MirroredStrategy)
     # same initial weights and the same function
     np.testing.assert_allclose(frozen["mirrored"].predict_proba(X), frozen[None].predict_proba(X),
                                atol=1e-6)
-    trained = {s: SequenceClassifier(units=4, epochs=3, strategy=s, random_state=0).fit(X, y)
+    trained = {s: SequenceClassifier(units=4, epochs=3, distribution=s, random_state=0).fit(X, y)
                for s in (None, "mirrored")}
     losses = [trained[s].history_["loss"][-1] for s in (None, "mirrored")]
     assert losses[1] == pytest.approx(losses[0], rel=0.02)  # not bit-identical: see docs
+
+
+def test_strategy_is_a_deprecated_alias_of_distribution(rng):
+    X, y = data(rng, 8)
+    with pytest.warns(FutureWarning, match=r"`strategy` is deprecated.*distribution='mirrored'"):
+        clf = SequenceClassifier(units=4, epochs=1, strategy="mirrored", random_state=0).fit(X, y)
+    assert clf._distribution() == "mirrored"
+    assert clf.get_params()["distribution"] is None and clf.get_params()["strategy"] == "mirrored"
 
 
 @pytest.mark.parametrize("params, message", [
@@ -51,7 +59,10 @@ def test_mirrored_strategy_builds_in_scope_and_trains_alike(rng):
     ({"epochs": 2.5}, r"`epochs` to be an integer >= 1. Received: 2.5"),
     ({"validation_split": 1.0}, r"`validation_split` in \[0, 1\)"),
     ({"early_stopping": 0}, r"`early_stopping` to be an integer >= 1"),
-    ({"strategy": "multi-worker"}, r"Expected `strategy` in .*keras-team/keras#20585"),
+    ({"distribution": "multi-host"}, r"Expected `distribution` in \(None, 'none', 'mirrored', "
+                                     r"'multi-worker'\). Received: distribution='multi-host'"),
+    ({"distribution": "mirrored", "strategy": "none"},
+     r"one of `distribution` and its deprecated alias `strategy`"),
     ({"dropout": 1.5}, r"`dropout` to be a float in \[0, 1\). Received: dropout=1.5"),
     ({"learning_rate": -1e-3}, r"`learning_rate` to be a finite number >= 0. Received: -0.001"),
     ({"learning_rate": float("nan")}, r"`learning_rate` to be a finite number >= 0. Received: nan"),

@@ -126,8 +126,12 @@ def test_command_errors_are_one_line(tmp_path, data_dir, capsys):
                      "--out", str(tmp_path / "r")]) == 2
     assert "Unknown hyperparameters for SequenceClassifier: ['unitz']" in capsys.readouterr().err
     assert not (tmp_path / "r").exists()  # nothing written
-    assert cli.main(["train", "japanese_vowels", "--strategy", "multi-worker"]) == 2
-    assert "keras-team/keras#20585" in capsys.readouterr().err
+    assert cli.main(["train", "japanese_vowels", "--distribution", "multi-worker"]) == 2
+    assert "Expected `out` (--out) for a multi-worker run" in capsys.readouterr().err
+    assert cli.main(["train", "japanese_vowels", "--distribution", "mirrored", "--strategy",
+                     "none", "--out", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err
+    assert "--strategy is deprecated" in err and "Expected one of --distribution" in err
     assert cli.main(["evaluate", str(tmp_path)]) == 2
     assert "has no config.json" in capsys.readouterr().err
     for bad in ("0", "-1", "x"):

@@ -104,7 +104,7 @@ def main(model_kind, mode, ports, out):
     with strategy.scope():
         model = make()
         model({k: v[:1] for k, v in x.items() if k != "example_id"})  # the same initial weights
-        model.compile(keras.optimizers.Adam(0.01), SequenceLoss())
+        model.compile(keras.optimizers.Adam(0.01, clipnorm=0.05), SequenceLoss())  # clips
     initial = {f"i{i}": np.asarray(w) for i, w in enumerate(model.weights)}
     losses, seen = [], []
     record_example_ids(model, seen)
