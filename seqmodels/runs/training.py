@@ -125,7 +125,9 @@ def train(task_name, *, out=None, overrides=None, data_dir=None, limit=None, plo
     made = not run.path.exists()
     try:
         run.write_json("config.json", config)
-        return _fit(run, task, estimator, config, plots, log)
+        _fit(run, task, estimator, config, plots, log)
+        broadcast_from_chief(strategy, 0)  # the run is written: the other workers may exit
+        return run
     except BaseException:
         if made and not run.has_progress():
             run.remove()  # a refused or failed first attempt leaves nothing behind
@@ -197,7 +199,8 @@ def _train_worker(task, out, overrides, data_dir, limit, strategy, log):
         f"{len(X)} sequences")
     estimator.fit(X, y, validation_data=validation, callbacks=[
         keras.callbacks.BackupAndRestore(str(own.sub("backup")), save_freq="epoch")])
-    return RunDir(out)
+    broadcast_from_chief(strategy, 0)  # wait for the chief to write the run (leaving earlier
+    return RunDir(out)  # stops this worker's heartbeats, which the chief reports as a crash)
 
 
 def _data(task, config, estimator, log):

@@ -29,6 +29,7 @@ def cli(args, data_dir, tf_config=None):
 def finished(process):
     output, _ = process.communicate(timeout=400)
     assert process.returncode == 0, output[-3000:]
+    return output
 
 
 def test_two_workers_write_one_run_equal_to_one_process(tmp_path, data_dir):
@@ -42,8 +43,8 @@ def test_two_workers_write_one_run_equal_to_one_process(tmp_path, data_dir):
                    {"cluster": cluster, "task": {"type": "worker", "index": i}})
                for i in range(2)]
     single = cli([*COMMAND, "--out", str(tmp_path / "one")], data_dir)
-    for process in (*workers, single):
-        finished(process)
+    chief, _, _ = (finished(process) for process in (*workers, single))
+    assert "unhealthy" not in chief  # worker 1 waited for the chief before it left
     written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     assert not [p for p in written if p.startswith("workers/")]  # worker 1 kept no file
     assert {"config.json", "estimator.pkl", "metrics.json", "model.keras",
