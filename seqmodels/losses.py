@@ -94,11 +94,12 @@ class SequenceLoss(keras.losses.Loss):
 
     def __call__(self, y_true, y_pred, sample_weight=None):
         with keras.name_scope(self.name):
+            y_true = ops.convert_to_tensor(y_true)
             y_pred = ops.convert_to_tensor(y_pred, dtype=self.dtype)
-            losses = self.call(ops.convert_to_tensor(y_true), y_pred)
+            losses = self.call(y_true, y_pred)
             weights = _weights_like(losses, sample_weight)
             if self.ignore_class is not None:
-                keep = ops.not_equal(ops.convert_to_tensor(y_true), self.ignore_class)
+                keep = ops.not_equal(y_true, self.ignore_class)
                 weights = weights * ops.cast(ops.reshape(keep, ops.shape(losses)), losses.dtype)
             total = _global_sum(ops.sum(weights))
             return ops.divide_no_nan(ops.sum(losses * weights), total)

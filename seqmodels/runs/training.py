@@ -109,7 +109,7 @@ def train(task_name, *, out=None, overrides=None, data_dir=None, limit=None, plo
     task = get_task(task_name)
     _check_limit(limit)
     overrides = dict(overrides or {})
-    strategy = _cluster_strategy(overrides, out)  # before any other TensorFlow work
+    strategy = _cluster_strategy(task, overrides, out)  # before any other TensorFlow work
     if not is_chief(strategy):
         return _train_worker(task, out, overrides, data_dir, limit, strategy, log)
     try:
@@ -134,12 +134,18 @@ def train(task_name, *, out=None, overrides=None, data_dir=None, limit=None, plo
         raise
 
 
-def _cluster_strategy(overrides, out):
-    """The multi-worker strategy where `overrides` ask for one (made first), else None."""
-    from seqmodels.training.distributed import check_distribution, make_strategy
+def _estimator(task, overrides):
+    """The task's estimator with `overrides` (unknown hyperparameters fail here)."""
+    if task.validation is None:
+        overrides = {"validation_split": 0.1, **overrides}
+    return task.make_estimator(**overrides)
 
-    distribution = overrides.get("distribution") or overrides.get("strategy")
-    check_distribution(distribution)
+
+def _cluster_strategy(task, overrides, out):
+    """The multi-worker strategy where `overrides` ask for one (made first), else None."""
+    from seqmodels.training.distributed import make_strategy
+
+    distribution = _estimator(task, overrides)._distribution()  # alias and value checked
     if distribution != "multi-worker":
         return None
     if out is None:
@@ -154,10 +160,7 @@ def _prepare(task, out, overrides, data_dir, limit, seed, overwrite, strategy):
     run.check_usable()
     if overwrite and run.is_run():
         run.remove()
-    overrides = _seeded(overrides, run, seed)
-    if task.validation is None:
-        overrides.setdefault("validation_split", 0.1)
-    estimator = task.make_estimator(**overrides)  # unknown hyperparameters fail here
+    estimator = _estimator(task, _seeded(overrides, run, seed))
     estimator._check_params()  # and bad values, before anything is written
     config = _config(task, estimator.get_params(), data_dir, limit)
     if run.is_run():
@@ -187,16 +190,13 @@ def _train_worker(task, out, overrides, data_dir, limit, strategy, log):
     if decision == FINISHED:
         log(f"{out} is a finished run: nothing to do on this worker.")
         return RunDir(out)
-    own = RunDir(RunDir(out).path / "workers" / str(worker_index(strategy)))
+    index = worker_index(strategy)
+    own = RunDir(RunDir(out).path / "workers" / str(index))
     if decision == FRESH:
         own.remove()  # state of an earlier run in this folder
-    overrides = {**overrides, "random_state": seed}
-    if task.validation is None:
-        overrides.setdefault("validation_split", 0.1)
-    estimator = task.make_estimator(**overrides)
+    estimator = _estimator(task, {**overrides, "random_state": seed})
     X, y, validation, _ = _data(task, {"data_dir": data_dir, "limit": limit}, estimator, log)
-    log(f"worker {worker_index(strategy)}: training {task.estimator} on its share of "
-        f"{len(X)} sequences")
+    log(f"worker {index}: training {task.estimator} on its share of {len(X)} sequences")
     estimator.fit(X, y, validation_data=validation, callbacks=[
         keras.callbacks.BackupAndRestore(str(own.sub("backup")), save_freq="epoch")])
     broadcast_from_chief(strategy, 0)  # wait for the chief to write the run (leaving earlier

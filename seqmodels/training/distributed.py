@@ -17,7 +17,6 @@ answer is that multi-host training belongs to JAX + `keras.distribution`):
 2. `reduce_per_replica(..., "mean")` reduces every value across workers
    with `axis=0`, which a scalar (every loss and metric of `fit`'s logs)
    does not have. The fix reduces scalars with `axis=None`.
-
 3. `BaseOptimizer._backend_apply_gradients` clips the gradients (`clipnorm`,
    `global_clipnorm`, `clipvalue`) *before* `TFOptimizer._backend_update_step`
    all-reduces them: each replica's share of the gradient is clipped on its
@@ -45,8 +44,8 @@ def _check_version():
     if not keras.__version__.startswith(CHECKED_KERAS):
         raise RuntimeError(
             "seqmodels' fix of fit() under tf.distribute (keras-team/keras#20585) was checked on "
-            f"Keras "
-            f"{', '.join(v + 'x' for v in CHECKED_KERAS)}. Received: keras=={keras.__version__}. "
+            f"Keras {', '.join(v + 'x' for v in CHECKED_KERAS)}. "
+            f"Received: keras=={keras.__version__}. "
             "Install a checked Keras, or train without a distribution strategy.")
 
 
