@@ -10,7 +10,10 @@ layer that joins `pipelines` and `seqmodels`.
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 import os
+import secrets
 import tempfile
 import warnings
 
@@ -48,6 +51,12 @@ def check_finite_nonnegative(name, value):
         raise ValueError(f"Expected `{name}` to be a finite number >= 0. Received: {value!r}.")
 
 
+# Hyperparameters a checkpoint may be taken up with changed: more `epochs` trains on; the
+# others do not change what is computed.
+_RESUMABLE_CHANGES = ("epochs", "verbose", "checkpoint_dir", "checkpoint_every",
+                      "distribution", "strategy")
+
+
 class SequenceEstimator(BaseEstimator):
     """Base of the estimators: a seqmodels Keras model trained by `fit()` inside.
 
@@ -72,8 +81,23 @@ class SequenceEstimator(BaseEstimator):
             `TF_CONFIG`: start the same `fit` on every worker; the fitted
             `model_` is then a local copy, so `predict` and `export` need no
             other worker). See docs/distributed.md.
-        random_state: int or None. Seeds Keras, the shuffle, the split and the weights.
+        random_state: int or None. Seeds Keras, the shuffle, the split and the
+            weights, and turns TensorFlow's op determinism on
+            (`seqmodels.training.deterministic`): the same seed gives the same
+            weights, bit for bit. Without it a seed is drawn per `fit` (and kept
+            in the checkpoint when `checkpoint_dir` is set).
         verbose: int. Keras's `fit` verbosity (1: a progress bar).
+        checkpoint_dir: str or None. A folder where `fit` checkpoints its whole
+            state every `checkpoint_every` batches and at each epoch's end
+            (`seqmodels.training.ExactResume`). A `fit` with the same
+            hyperparameters and data, after a crash or a kill at any moment,
+            goes on from the last checkpoint and ends as a fit never stopped
+            (bit-identical with a seed); after a finished `fit` it gives the
+            same model again, or trains on to a larger `epochs`. A checkpoint of
+            other hyperparameters or data is refused, naming what differs.
+            Under `distribution="multi-worker"` worker `i > 0` uses
+            `checkpoint_dir/workers/<i>`.
+        checkpoint_every: int >= 1. Batches between checkpoints.
         strategy: deprecated alias of `distribution` (for one release; "strategy"
             is decoding's word).
     """
@@ -84,7 +108,8 @@ class SequenceEstimator(BaseEstimator):
     def __init__(self, cell="gru", units=32, num_layers=1, bidirectional=True, dropout=0.0,
                  embedding_dim=32, epochs=20, batch_size=32, learning_rate=3e-3,
                  bucketing=True, validation_split=0.0, early_stopping=None, distribution=None,
-                 random_state=None, verbose=0, strategy=None):
+                 random_state=None, verbose=0, strategy=None, checkpoint_dir=None,
+                 checkpoint_every=100):
         self.cell = cell
         self.units = units
         self.num_layers = num_layers
@@ -101,9 +126,13 @@ class SequenceEstimator(BaseEstimator):
         self.random_state = random_state
         self.verbose = verbose
         self.strategy = strategy
+        self.checkpoint_dir = checkpoint_dir
+        self.checkpoint_every = checkpoint_every
 
     def __setstate__(self, state):
         state.setdefault("distribution", None)  # pickles of 0.1 have `strategy` only
+        state.setdefault("checkpoint_dir", None)
+        state.setdefault("checkpoint_every", 100)
         super().__setstate__(state)
 
     # ------------------------------------------------------------------ #
@@ -115,8 +144,15 @@ class SequenceEstimator(BaseEstimator):
 
         if self.cell not in CELLS:
             raise ValueError(f"Expected `cell` in {sorted(CELLS)}. Received: {self.cell!r}.")
-        for name in ("units", "num_layers", "embedding_dim", "epochs", "batch_size"):
+        for name in ("units", "num_layers", "embedding_dim", "epochs", "batch_size",
+                     "checkpoint_every"):
             check_int(name, getattr(self, name), 1)
+        if self.random_state is not None:
+            check_int("random_state", self.random_state, 0)
+        if self.checkpoint_dir is not None and not isinstance(self.checkpoint_dir,
+                                                              str | os.PathLike):
+            raise ValueError("Expected `checkpoint_dir` to be a path or None. Received: "
+                             f"checkpoint_dir={self.checkpoint_dir!r}.")
         if self.early_stopping is not None:
             check_int("early_stopping", self.early_stopping, 1)
         check_finite_nonnegative("learning_rate", self.learning_rate)
@@ -256,31 +292,52 @@ class SequenceEstimator(BaseEstimator):
         make = from_sequences if self.input_kind_ == inputs.FEATURES else from_token_lists
         return make(items, targets, task=self._task)
 
-    def _batches(self, items, targets=None, *, shuffle=False, batch_size=None):
+    @staticmethod
+    def _data_options():
         import tensorflow as tf
 
-        from pipelines import bucket_by_length, pad_to_batch_max
-
-        if targets is None:
-            targets = self._dummy_targets(items)
-        ds = self._source(items, targets)
-        if shuffle:
-            ds = ds.shuffle(len(items), seed=self.random_state)
-        batching = bucket_by_length if (self.bucketing and shuffle) else pad_to_batch_max
-        ds = ds.apply(batching(batch_size or self.batch_size)).prefetch(tf.data.AUTOTUNE)
         options = tf.data.Options()  # workers split each global batch (no files to split)
         options.experimental_distribute.auto_shard_policy = \
             tf.data.experimental.AutoShardPolicy.DATA
-        return ds.with_options(options)
+        return options
+
+    def _batches(self, items, targets=None, *, batch_size=None):
+        """`items` in their order, in batches padded to each batch's longest (predict, scores)."""
+        import tensorflow as tf
+
+        from pipelines import pad_to_batch_max
+
+        if targets is None:
+            targets = self._dummy_targets(items)
+        ds = self._source(items, targets).apply(pad_to_batch_max(batch_size or self.batch_size))
+        return ds.prefetch(tf.data.AUTOTUNE).with_options(self._data_options())
+
+    def _epoch_data(self, items, targets, seed):
+        """The training epochs (`seqmodels.training.EpochData`): shuffled per `(seed, epoch)`.
+
+        With `bucketing`, the bucket bounds are chosen once from the lengths
+        (`pipelines.length_boundaries`), so every epoch batches alike.
+        """
+        from pipelines import (
+            bucket_by_length,
+            dataset_lengths,
+            length_boundaries,
+            pad_to_batch_max,
+        )
+        from seqmodels.training import EpochData
+
+        source = self._source(items, targets)
+        if self.bucketing:
+            uppers = length_boundaries(dataset_lengths(source), min_bucket_size=self.batch_size)
+            batching = bucket_by_length(self.batch_size, boundaries=uppers)
+        else:
+            batching = pad_to_batch_max(self.batch_size)
+        return EpochData(source, batching, seed, options=self._data_options())
 
     def _strategy(self):
         from seqmodels.training.distributed import make_strategy
 
         return make_strategy(self._distribution())
-
-    def _strategy_scope(self):
-        strategy = self._strategy()
-        return contextlib.nullcontext() if strategy is None else strategy.scope()
 
     def _moved(self, model, scope):
         """`model` (weights, optimizer state, compile) saved and loaded again inside `scope`."""
@@ -292,52 +349,124 @@ class SequenceEstimator(BaseEstimator):
             with scope:
                 return keras.saving.load_model(path, safe_mode=True)
 
-    def _split(self, n):
-        """Train and validation indices (validation empty when `validation_split == 0`)."""
-        order = np.random.default_rng(self.random_state).permutation(n)
+    def _split(self, n, seed):
+        """Train and validation indices (validation empty when `validation_split == 0`).
+
+        Drawn from `seed`, so a resumed `fit` holds out the same sequences.
+        """
+        order = np.random.default_rng(seed).permutation(n)
         held = int(round(n * float(self.validation_split)))
         if self.validation_split and not 1 <= held < n:
             raise ValueError(f"validation_split={self.validation_split} of {n} sequences leaves "
                              "no training or no validation sequence.")
         return np.sort(order[held:]), np.sort(order[:held])
 
+    def _own_checkpoint_dir(self, strategy):
+        """`checkpoint_dir` for the chief, `checkpoint_dir/workers/<i>` for worker i > 0."""
+        from seqmodels.training.distributed import is_chief, worker_index
+
+        if self.checkpoint_dir is None:
+            return None
+        path = os.fspath(self.checkpoint_dir)
+        return path if is_chief(strategy) else os.path.join(path, "workers",
+                                                           str(worker_index(strategy)))
+
+    def _seed(self, strategy, checkpoints):
+        """The fit's seed: `random_state`, else the checkpoint's, else a new one.
+
+        Every worker of a multi-worker fit gets the chief's (they must agree on
+        the data order). Returns `(seed, given)`: `given` when it came from
+        `random_state` or a checkpoint (then training is deterministic).
+        """
+        from seqmodels.training import read_progress
+        from seqmodels.training.distributed import broadcast_from_chief
+
+        seed, given = self.random_state, self.random_state is not None
+        if seed is None and checkpoints is not None:
+            progress = read_progress(checkpoints)
+            if progress is not None:
+                seed, given = progress["seed"], True
+        if seed is None:
+            seed = secrets.randbelow(2**31 - 1)
+            given = checkpoints is not None  # kept in the checkpoint: a resumed fit replays it
+        if strategy is not None and self._distribution() == "multi-worker":
+            seed = broadcast_from_chief(strategy, seed)
+        return int(seed), given
+
+    def _fingerprint(self, parts):
+        """What a checkpoint must agree on: the hyperparameters that shape training, the data."""
+        digest = hashlib.sha256()
+        for part in parts:
+            for value in (part if isinstance(part, list) else [part]):
+                array = np.ascontiguousarray(value)
+                digest.update(f"{array.dtype}{array.shape}".encode())
+                digest.update(array.tobytes())
+        params = {k: v for k, v in self.get_params().items() if k not in _RESUMABLE_CHANGES}
+        return json.loads(json.dumps({**params, "data": digest.hexdigest()}, default=str))
+
     def _train(self, items, targets, callbacks=None, validation=None, resume=False):
         """Builds, compiles and fits the model on `items` / `targets` (lists or arrays).
 
-        The model is built on the first batch before `fit`, so callbacks that
-        restore weights at the start of training (`BackupAndRestore`) find them.
-        With `resume`, the fitted model trains on from `len(history_["loss"])`.
-        A NaN / Inf loss ends training with `NonFiniteLossError` and leaves the
-        estimator unfitted (no NaN model is kept).
+        Training reads `EpochData` (each epoch's order fixed by the seed and
+        the epoch); with `checkpoint_dir`, `ExactResume` checkpoints and
+        resumes it. With `resume`, the fitted model trains on from
+        `len(history_["loss"])`. A NaN / Inf loss ends training with
+        `NonFiniteLossError` and leaves the estimator unfitted (no NaN model
+        is kept; the last checkpoint is the last finite state).
         """
         import keras
 
-        from seqmodels.training import NonFiniteLossError, StopOnNonFiniteLoss
+        from seqmodels.training import (
+            ExactResume,
+            NonFiniteLossError,
+            StopOnNonFiniteLoss,
+            deterministic,
+        )
 
-        if self.random_state is not None:
-            keras.utils.set_random_seed(self.random_state)
+        strategy = self._strategy()
+        checkpoints = self._own_checkpoint_dir(strategy)
+        seed, given = self._seed(strategy, checkpoints)
+        if given:
+            deterministic(seed)
+        else:
+            keras.utils.set_random_seed(seed)
         if validation is None:
-            train, valid = self._split(len(items))
+            train, valid = self._split(len(items), seed)
             validation = ([items[i] for i in valid], _pick(targets, valid)) if len(valid) else None
             items, targets = [items[i] for i in train], _pick(targets, train)
-        train_ds = self._batches(items, targets, shuffle=True)
+        data = self._epoch_data(items, targets, seed)
+        train_ds = data.dataset()
         valid_ds = None if validation is None else self._batches(*validation)
         done = self.history_ if resume else {}
         multi_worker = self._distribution() == "multi-worker"
+        scope = contextlib.nullcontext() if strategy is None else strategy.scope()
         if resume and multi_worker:
-            self.model_ = self._moved(self.model_, self._strategy_scope())
+            self.model_ = self._moved(self.model_, scope)
         if not resume:
-            with self._strategy_scope():
+            with scope:
                 self.model_ = self._build_model()
                 self.model_.compile(keras.optimizers.Adam(self.learning_rate, clipnorm=5.0),
                                     self._loss(), weighted_metrics=self._metrics())  # 0 on pads
                 self.model_(next(iter(train_ds))[0])  # build the weights
         callbacks = [StopOnNonFiniteLoss(), *(callbacks or [])]
+        stopping = None
         if self.early_stopping:
-            callbacks.append(keras.callbacks.EarlyStopping(
+            stopping = keras.callbacks.EarlyStopping(
                 "val_loss" if valid_ds is not None else "loss", patience=self.early_stopping,
-                restore_best_weights=True))
-        with warnings.catch_warnings():  # bucketed datasets have no known length
+                restore_best_weights=True)
+            callbacks.append(stopping)
+        resumer = None
+        if checkpoints is not None:
+            parts = [items, list(targets) if not isinstance(targets, np.ndarray) else targets]
+            if validation is not None:
+                parts += [validation[0], validation[1] if isinstance(validation[1], np.ndarray)
+                          else list(validation[1])]
+            resumer = ExactResume(checkpoints, data, self._fingerprint(parts),
+                                  every=self.checkpoint_every, early_stopping=stopping)
+            callbacks.append(resumer)
+        else:
+            callbacks.append(data.callback())
+        with warnings.catch_warnings():  # a resumed epoch runs out of data before its end
             warnings.filterwarnings("ignore", "Your input ran out of data")
             try:
                 history = self.model_.fit(
@@ -348,8 +477,11 @@ class SequenceEstimator(BaseEstimator):
                 for name in ("model_", "history_"):
                     self.__dict__.pop(name, None)  # unfitted: a NaN model is never kept
                 raise
-        self.history_ = {k: [*done.get(k, []), *(float(v) for v in vs)]
-                         for k, vs in history.history.items()}
+        if resumer is not None:
+            self.history_ = {k: list(vs) for k, vs in resumer.history.items()}
+        else:
+            self.history_ = {k: [*done.get(k, []), *(float(v) for v in vs)]
+                             for k, vs in history.history.items()}
         if multi_worker:  # predict / export / pickle without the other workers
             self.model_ = self._moved(self.model_, contextlib.nullcontext())
         return self

@@ -19,13 +19,15 @@ class ManyToOneEstimator(SequenceEstimator):
     def __init__(self, cell="gru", units=32, num_layers=1, bidirectional=True, pooling="mean",
                  dropout=0.0, embedding_dim=32, epochs=20, batch_size=32, learning_rate=3e-3,
                  bucketing=True, validation_split=0.0, early_stopping=None, distribution=None,
-                 random_state=None, verbose=0, strategy=None):
+                 random_state=None, verbose=0, strategy=None,
+                 checkpoint_dir=None, checkpoint_every=100):
         super().__init__(
             cell=cell, units=units, num_layers=num_layers, bidirectional=bidirectional,
             dropout=dropout, embedding_dim=embedding_dim, epochs=epochs, batch_size=batch_size,
             learning_rate=learning_rate, bucketing=bucketing, validation_split=validation_split,
             early_stopping=early_stopping, distribution=distribution,
-            random_state=random_state, verbose=verbose, strategy=strategy)
+            random_state=random_state, verbose=verbose, strategy=strategy,
+            checkpoint_dir=checkpoint_dir, checkpoint_every=checkpoint_every)
         self.pooling = pooling
 
     def _build_model(self):

@@ -1,7 +1,11 @@
-"""Training helpers: scheduled sampling against exposure bias; a wall-clock budget; a stop at
-the first non-finite loss."""
+"""Training helpers: exact resume after a kill, deterministic mode, an atomic best-model file,
+scheduled sampling against exposure bias, a wall-clock budget, a stop at the first non-finite
+loss."""
 
+from seqmodels.training.best_model import BestModelCheckpoint
+from seqmodels.training.determinism import deterministic
 from seqmodels.training.finite_loss import NonFiniteLossError, StopOnNonFiniteLoss
+from seqmodels.training.resume import EpochData, ExactResume, read_progress
 from seqmodels.training.scheduled_sampling import (
     SCHEDULES,
     ScheduledSampling,
@@ -9,5 +13,6 @@ from seqmodels.training.scheduled_sampling import (
 )
 from seqmodels.training.time_budget import TimeBudget
 
-__all__ = ["SCHEDULES", "NonFiniteLossError", "ScheduledSampling", "StopOnNonFiniteLoss",
-           "TimeBudget", "teacher_forcing_ratio"]
+__all__ = ["SCHEDULES", "BestModelCheckpoint", "EpochData", "ExactResume", "NonFiniteLossError",
+           "ScheduledSampling", "StopOnNonFiniteLoss", "TimeBudget", "deterministic",
+           "read_progress", "teacher_forcing_ratio"]
