@@ -211,6 +211,20 @@ def broadcast_from_chief(strategy, value: int) -> int:
     return int(strategy.reduce("SUM", strategy.run(from_first_replica), axis=None))
 
 
+def gather_from_replicas(strategy, value: int) -> list[int]:
+    """Every replica's `value` (this process's for its local replicas), in replica order.
+
+    A collective: every worker must call it. Without a strategy it is `[value]`.
+    """
+    if strategy is None:
+        return [int(value)]
+    import tensorflow as tf
+
+    local = tf.constant([int(value)], tf.int64)
+    gathered = strategy.gather(strategy.run(lambda: tf.identity(local)), axis=0)
+    return [int(v) for v in gathered.numpy()]
+
+
 __all__ = ["CHECKED_KERAS", "DISTRIBUTIONS", "broadcast_from_chief", "check_distribution",
-           "enable_distributed_fit", "is_chief", "make_strategy", "multi_worker_strategy",
-           "worker_index"]
+           "enable_distributed_fit", "gather_from_replicas", "is_chief", "make_strategy",
+           "multi_worker_strategy", "worker_index"]

@@ -121,16 +121,51 @@ class _EpochStarts(keras.callbacks.Callback):
         self.data.start(epoch)
 
 
+def _parts(variable):
+    """The variables holding `variable`'s value: itself, or each replica's copy under a strategy.
+
+    Replicas' copies of a metric (sync-on-read: summed when read) differ, so
+    each is kept as it is: a resumed epoch's running means go on bit for bit.
+    """
+    import tensorflow as tf
+
+    inner = getattr(variable, "_value", variable)  # a Keras variable's tf.Variable
+    if isinstance(inner, tf.distribute.DistributedValues):
+        return list(inner.values)
+    return [variable]
+
+
 def _values(variables):
-    return [np.asarray(keras.ops.convert_to_numpy(v)) for v in variables]
+    """`[[array per part] per variable]` (see `_parts`)."""
+    return [[np.array(part.numpy()) for part in _parts(v)] for v in variables]
 
 
 def _assign(variables, values, what):
-    for variable, value in zip(variables, values):
-        if tuple(variable.shape) != value.shape:
-            raise ValueError(f"The checkpoint's {what} variable {variable.path} has shape "
-                             f"{value.shape}; the model's has {tuple(variable.shape)}.")
-        variable.assign(value)
+    for variable, parts in zip(variables, values):
+        if len(_parts(variable)) != len(parts):
+            raise ValueError(f"The checkpoint's {what} variable {variable.path} has "
+                             f"{len(parts)} replicas; this fit has {len(_parts(variable))}.")
+        for part, value in zip(_parts(variable), parts):
+            if tuple(part.shape) != value.shape:
+                raise ValueError(f"The checkpoint's {what} variable {variable.path} has shape "
+                                 f"{value.shape}; the model's has {tuple(part.shape)}.")
+            part.assign(value)
+
+
+def _flat(group, values):
+    return {f"{group}_{i}_{j}": part for i, parts in enumerate(values)
+            for j, part in enumerate(parts)}
+
+
+def _nested(group, count, arrays):
+    nested = []
+    for i in range(count):
+        parts, j = [], 0
+        while f"{group}_{i}_{j}" in arrays:
+            parts.append(arrays[f"{group}_{i}_{j}"])
+            j += 1
+        nested.append(parts)
+    return nested
 
 
 def _read(path):
@@ -149,22 +184,59 @@ def read_progress(directory):
     A dict: `epoch` and `step` reached, `stopped` (early stopping ended the
     fit), `history` (epoch logs so far), `seed`, `fingerprint`.
     """
-    found = _newest(pathlib.Path(directory))
+    found = next(_readable(pathlib.Path(directory)), None)
     return None if found is None else found[1]
 
 
-def _newest(directory):
-    """`(path, progress, arrays)` of the newest readable checkpoint, or None."""
+def _readable(directory):
+    """`(path, progress, arrays)` of each whole checkpoint, newest first (damaged ones skipped)."""
     for name in (CURRENT, PREVIOUS):
         path = directory / name
         if not path.is_file():
             continue
         try:
-            return (path, *_read(path))
+            yield (path, *_read(path))
         except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as error:
             warnings.warn(f"{path} cannot be read ({type(error).__name__}: {error}); "
                           "trying the checkpoint before it.", RuntimeWarning, stacklevel=3)
-    return None
+
+
+def _position(progress) -> int:
+    """A checkpoint's place in training as one int (later is larger); -1: none."""
+    if progress is None:
+        return -1
+    return progress["epoch"] * (progress["steps_per_epoch"] + 1) + progress["step"]
+
+
+def _agreed(directory, strategy):
+    """The checkpoint to resume from: the newest, or under several workers the newest all hold.
+
+    Workers checkpoint at the same steps, but a kill can fall between one
+    worker's write and another's: each keeps its previous checkpoint, and all
+    resume from the latest position every worker has (the earliest newest).
+    """
+    from seqmodels.training.distributed import gather_from_replicas
+
+    found = list(_readable(directory))
+    if not _several_workers(strategy):
+        return found[0] if found else None
+    newest = _position(found[0][1]) if found else -1
+    agreed = min(gather_from_replicas(strategy, newest))
+    if agreed < 0:
+        return None  # a worker has none: every worker starts afresh
+    for candidate in found:
+        if _position(candidate[1]) == agreed:
+            return candidate
+    raise RuntimeError(
+        f"{directory} holds no checkpoint at the position the other workers resume from "
+        f"({agreed}; this worker's are {[_position(c[1]) for c in found]}): delete every "
+        "worker's checkpoint folder to start afresh.")
+
+
+def _several_workers(strategy) -> bool:
+    import tensorflow as tf
+
+    return isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy)
 
 
 def _describe(old, new):
@@ -222,7 +294,7 @@ class ExactResume(keras.callbacks.Callback):
         for leftover in self.directory.glob(".*.partial"):
             leftover.unlink(missing_ok=True)  # a write that a kill cut short
         self.history, self._resumed = {}, None
-        found = _newest(self.directory)
+        found = _agreed(self.directory, getattr(self.model, "_distribute_strategy", None))
         if found is None:
             self.data.start(0)
             return
@@ -230,8 +302,7 @@ class ExactResume(keras.callbacks.Callback):
         self._check(path, progress)
         groups = self._groups()
         for group in ("model", "optimizer"):
-            _assign(groups[group], [arrays[f"{group}_{i}"] for i in range(len(groups[group]))],
-                    group)
+            _assign(groups[group], _nested(group, len(groups[group]), arrays), group)
         self.history = progress["history"]
         self._restore_early_stopping(progress, arrays)
         epochs = self.params.get("epochs", progress["epoch"])
@@ -239,7 +310,7 @@ class ExactResume(keras.callbacks.Callback):
             self.model._initial_epoch = max(epochs, progress["epoch"])  # nothing to train
             return
         self.model._initial_epoch = progress["epoch"]
-        metrics = [arrays[f"metrics_{i}"] for i in range(len(groups["metrics"]))]
+        metrics = _nested("metrics", len(groups["metrics"]), arrays)
         self._resumed = (progress["epoch"], progress["step"], metrics)
 
     def on_epoch_begin(self, epoch, logs=None):
@@ -297,8 +368,9 @@ class ExactResume(keras.callbacks.Callback):
 
     def _save(self, epoch, step, stopped):
         groups = self._groups()
-        arrays = {f"{group}_{i}": value for group, variables in groups.items()
-                  for i, value in enumerate(_values(variables))}
+        arrays = {}
+        for group, variables in groups.items():
+            arrays.update(_flat(group, _values(variables)))
         progress = {"format": FORMAT, "epoch": epoch, "step": step, "stopped": stopped,
                     "steps_per_epoch": self.data.steps_per_epoch, "seed": self.data.seed,
                     "fingerprint": self.fingerprint, "history": self.history,
