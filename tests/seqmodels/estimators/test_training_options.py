@@ -18,8 +18,10 @@ def test_validation_split_reports_validation_metrics(rng):
     X, y = data(rng)
     clf = SequenceClassifier(units=4, epochs=2, validation_split=0.25, random_state=0).fit(X, y)
     assert len(clf.history_["val_loss"]) == 2 and len(clf.history_["val_accuracy"]) == 2
-    train, valid = clf._split(len(X))
+    train, valid = clf._split(len(X), 0)
     assert len(valid) == 10 and not set(train) & set(valid)
+    assert np.array_equal(clf._split(len(X), 0)[1], valid)  # a resumed fit holds out the same
+    assert not np.array_equal(clf._split(len(X), 1)[1], valid)
 
 
 def test_early_stopping_stops_when_nothing_improves(rng):
@@ -67,6 +69,9 @@ def test_strategy_is_a_deprecated_alias_of_distribution(rng):
     ({"learning_rate": -1e-3}, r"`learning_rate` to be a finite number >= 0. Received: -0.001"),
     ({"learning_rate": float("nan")}, r"`learning_rate` to be a finite number >= 0. Received: nan"),
     ({"learning_rate": float("inf")}, r"`learning_rate` to be a finite number >= 0. Received: inf"),
+    ({"checkpoint_every": 0}, r"`checkpoint_every` to be an integer >= 1. Received: 0"),
+    ({"checkpoint_dir": 3}, r"`checkpoint_dir` to be a path or None. Received: checkpoint_dir=3"),
+    ({"random_state": -1}, r"`random_state` to be an integer >= 0. Received: -1"),
 ])
 def test_bad_hyperparameters_are_refused_before_training(rng, params, message):
     X, y = data(rng, 8)
