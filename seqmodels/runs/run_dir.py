@@ -1,8 +1,10 @@
 """A run directory: everything one `seqmodels train` wrote, readable by the other commands.
 
     <run>/config.json      task, hyperparameters, data options, versions
-    <run>/backup/          keras.callbacks.BackupAndRestore: resume after an interruption
-    <run>/checkpoints/     best.keras (by validation loss) during training
+    <run>/backup/          checkpoints of the whole training state (seqmodels.training.ExactResume):
+                           a run killed at any moment resumes exactly; workers > 0 of a
+                           multi-worker run keep theirs in backup/workers/<index>/ until it ends
+    <run>/checkpoints/     best.keras (by validation loss) during training, written atomically
     <run>/logs/<attempt>/  TensorBoard, one folder per process that trained (1, 2, ...)
     <run>/model.keras      the trained Keras model (safe_mode loadable)
     <run>/estimator.pkl    the fitted estimator (model + vocabularies + classes)

@@ -1,5 +1,5 @@
 """`seqmodels train / evaluate / export` as functions: a task's estimator, fitted into a run
-directory with checkpoints, resume, TensorBoard, metrics and plots."""
+directory with exact resume, the best model, TensorBoard, metrics and plots."""
 
 from __future__ import annotations
 
@@ -22,9 +22,9 @@ def _config(task, params, data_dir, limit):
                          "tensorflow": tf.__version__}}
 
 
-# Hyperparameters that may differ between attempts of one run: `epochs` (more continues it)
-# and the progress bar.
-MAY_CHANGE = ("epochs", "verbose")
+# Hyperparameters that may differ between attempts of one run: `epochs` (more continues it),
+# the progress bar, and the checkpoint folder and frequency (set by the run itself).
+MAY_CHANGE = ("epochs", "verbose", "checkpoint_dir", "checkpoint_every")
 
 
 def _changed(old, new):
@@ -63,13 +63,21 @@ def _seeded(overrides, run, seed):
 def _callbacks(run, monitor, best=None):
     import keras
 
+    from seqmodels.training import BestModelCheckpoint
+
     return [
-        keras.callbacks.BackupAndRestore(str(run.sub("backup")), save_freq="epoch"),
-        keras.callbacks.ModelCheckpoint(str(run.sub("checkpoints") / "best.keras"),
-                                        monitor=monitor, save_best_only=True,
-                                        initial_value_threshold=best),
+        BestModelCheckpoint(run.sub("checkpoints") / "best.keras", monitor=monitor, best=best),
         keras.callbacks.TensorBoard(str(run.new_log_dir())),
     ]
+
+
+def _best_so_far(run, monitor):
+    """The best `monitor` of the epochs the run's checkpoint holds (None before the first)."""
+    from seqmodels.training import read_progress
+
+    progress = read_progress(run.path / "backup") if (run.path / "backup").is_dir() else None
+    values = (progress or {}).get("history", {}).get(monitor, [])
+    return min(values, default=None)
 
 
 def _check_limit(limit):
@@ -90,20 +98,23 @@ def train(task_name, *, out=None, overrides=None, data_dir=None, limit=None, plo
     Args:
         task_name: a name of `seqmodels.runs.TASKS`.
         out: the run directory (default `runs/<task>-<time>`). Again with the
-            same `out` and settings: an interrupted run resumes from its last
-            finished epoch (`BackupAndRestore`); a finished run is left as it
-            is (and reported), or, with a larger `epochs`, trained on to it.
-            Other settings are refused, naming the ones that differ.
+            same `out` and settings: a run killed at any moment resumes from
+            its last checkpoint in `out/backup/` (`seqmodels.training.ExactResume`:
+            every 100 batches and each epoch's end) and ends as a run never
+            stopped; a finished run is left as it is (and reported), or, with
+            a larger `epochs`, trained on to it. Other settings are refused,
+            naming the ones that differ.
         overrides: estimator hyperparameters replacing the task's defaults.
             With `distribution="multi-worker"` start the same call on every
             worker of `TF_CONFIG` (`out` required): the chief writes the run
-            directory; another worker keeps only its own resume state, in
-            `out/workers/<index>/`. See docs/distributed.md.
+            directory; another worker keeps only its own checkpoints, in
+            `out/backup/workers/<index>/`. See docs/distributed.md.
         data_dir: TFDS data dir (default `$SEQMODELS_DATA_DIR` or TFDS's).
         limit: read at most this many examples per split (quick runs), >= 1.
         plots: write the PNG plots.
         seed: the run's `random_state` (default: the one recorded in `out`,
-            else a new one, recorded in `config.json` so the run can be repeated).
+            else a new one, recorded in `config.json` so the run can be repeated):
+            training is deterministic (`seqmodels.training.deterministic`).
         overwrite: delete the run in `out` and start afresh.
     """
     task = get_task(task_name)
@@ -177,9 +188,7 @@ def _prepare(task, out, overrides, data_dir, limit, seed, overwrite, strategy):
 
 
 def _train_worker(task, out, overrides, data_dir, limit, strategy, log):
-    """A non-chief worker: trains its share as the chief decided; writes only its resume state."""
-    import keras
-
+    """A non-chief worker: trains its share as the chief decided; writes only its checkpoints."""
     from seqmodels.training.distributed import worker_index
 
     decision = broadcast_from_chief(strategy, 0)
@@ -191,16 +200,18 @@ def _train_worker(task, out, overrides, data_dir, limit, strategy, log):
         log(f"{out} is a finished run: nothing to do on this worker.")
         return RunDir(out)
     index = worker_index(strategy)
-    own = RunDir(RunDir(out).path / "workers" / str(index))
+    backup = RunDir(out).path / "backup"
+    estimator = _estimator(task, {**overrides, "random_state": seed,
+                                  "checkpoint_dir": str(backup)})
+    own = RunDir(estimator._own_checkpoint_dir(strategy))  # backup/workers/<index>
     if decision == FRESH:
         own.remove()  # state of an earlier run in this folder
-    estimator = _estimator(task, {**overrides, "random_state": seed})
     X, y, validation, _ = _data(task, {"data_dir": data_dir, "limit": limit}, estimator, log)
     log(f"worker {index}: training {task.estimator} on its share of {len(X)} sequences")
-    estimator.fit(X, y, validation_data=validation, callbacks=[
-        keras.callbacks.BackupAndRestore(str(own.sub("backup")), save_freq="epoch")])
+    estimator.fit(X, y, validation_data=validation)
     broadcast_from_chief(strategy, 0)  # wait for the chief to write the run (leaving earlier
-    return RunDir(out)  # stops this worker's heartbeats, which the chief reports as a crash)
+    own.remove()  # stops this worker's heartbeats, which the chief reports as a crash)
+    return RunDir(out)
 
 
 def _data(task, config, estimator, log):
@@ -213,6 +224,11 @@ def _data(task, config, estimator, log):
 
 
 def _fit(run, task, estimator, config, plots, log, resume=False):
+    """Fits (or, with `resume`, trains on without a checkpoint) and writes the finished run.
+
+    `fit` checkpoints into `run/backup/` and takes up what it finds there:
+    a run killed at any moment, or a finished run trained on to more epochs.
+    """
     start = time.perf_counter()
     X, y, validation, monitor = _data(task, config, estimator, log)
     log(f"training {task.estimator} on {len(X)} sequences -> {run}")
@@ -221,7 +237,12 @@ def _fit(run, task, estimator, config, plots, log, resume=False):
         estimator.resume_fit(X, y, callbacks=_callbacks(run, monitor, best),
                              validation_data=validation)
     else:
-        estimator.fit(X, y, callbacks=_callbacks(run, monitor), validation_data=validation)
+        estimator.set_params(checkpoint_dir=str(run.path / "backup"))
+        try:
+            estimator.fit(X, y, callbacks=_callbacks(run, monitor, _best_so_far(run, monitor)),
+                          validation_data=validation)
+        finally:
+            estimator.set_params(checkpoint_dir=None)  # the pickle names no folder
     run.save_estimator(estimator)
     run.write_json("config.json", config)  # epochs as trained
     test_data = task.read("test", config["data_dir"], config["limit"])  # read once
@@ -242,6 +263,8 @@ def _finished(run, task, asked, config, plots, log):
     done = len(estimator.history_["loss"])
     if asked.epochs > done:
         log(f"{run} trained {done} epochs; training on to {asked.epochs}")
+        if (run.path / "backup" / "checkpoint.npz").is_file():  # exactly, from its checkpoint
+            return _fit(run, task, asked, config, plots, log)
         estimator.set_params(epochs=asked.epochs, verbose=asked.verbose)
         return _fit(run, task, estimator, config, plots, log, resume=True)
     if not (run.path / "metrics.json").is_file():

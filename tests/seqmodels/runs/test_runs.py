@@ -1,7 +1,6 @@
 """`seqmodels train / evaluate / predict / export` and their run directories."""
 
 import json
-import pickle
 import struct
 
 import keras
@@ -96,27 +95,33 @@ def test_string_tasks_predict_from_words(tmp_path, data_dir):
     assert 0.0 <= metrics["test"]["per"] and metrics["test"]["words"] == 200
 
 
-def test_an_interrupted_run_resumes_from_its_last_epoch(tmp_path, data_dir, monkeypatch):
+def test_an_interrupted_run_resumes_and_ends_as_a_run_never_stopped(tmp_path, data_dir,
+                                                                     monkeypatch):
     class Crash(keras.callbacks.Callback):
-        def on_epoch_end(self, epoch, logs=None):
-            if epoch == 1:
-                raise RuntimeError("simulated crash after epoch 2")
+        def on_epoch_begin(self, epoch, logs=None):
+            self.epoch = epoch
+
+        def on_train_batch_end(self, batch, logs=None):
+            if self.epoch == 2 and batch == 1:
+                raise RuntimeError("simulated crash in epoch 3")
 
     plain = training._callbacks
-    monkeypatch.setattr(training, "_callbacks", lambda run, monitor: [*plain(run, monitor),
-                                                                       Crash()])
-    options = dict(out=tmp_path / "run", data_dir=data_dir, limit=60, plots=False,
-                   overrides={"epochs": 4, "units": 8}, log=lambda *_: None)
+    monkeypatch.setattr(training, "_callbacks", lambda *a: [*plain(*a), Crash()])
+    options = dict(data_dir=data_dir, limit=60, plots=False, seed=3,
+                   overrides={"epochs": 4, "units": 8, "dropout": 0.1}, log=lambda *_: None)
     with pytest.raises(RuntimeError, match="simulated crash"):
-        train("japanese_vowels", **options)
+        train("japanese_vowels", out=tmp_path / "run", **options)
     assert not (tmp_path / "run" / "estimator.pkl").exists()
-    assert any((tmp_path / "run" / "backup").iterdir())  # epoch 2 is backed up
+    assert (tmp_path / "run" / "backup" / "checkpoint.npz").is_file()
     monkeypatch.setattr(training, "_callbacks", plain)
-    run = train("japanese_vowels", **options)
-    history = RunDir(run.path).load_estimator().history_
-    assert len(history["loss"]) == 2  # epochs 3 and 4 only
-    with open(run.path / "estimator.pkl", "rb") as f:
-        assert pickle.load(f).epochs == 4
+    resumed = RunDir(train("japanese_vowels", out=tmp_path / "run", **options).path)
+    straight = RunDir(train("japanese_vowels", out=tmp_path / "straight", **options).path)
+    a, b = resumed.load_estimator(), straight.load_estimator()
+    assert len(a.history_["loss"]) == 4 and a.history_ == b.history_  # all 4 epochs, the same
+    for u, v in zip(a.model_.get_weights(), b.model_.get_weights(), strict=True):
+        np.testing.assert_array_equal(u, v)
+    assert a.epochs == 4 and a.checkpoint_dir is None  # the pickle names no folder
+    assert keras.saving.load_model(resumed.path / "checkpoints" / "best.keras") is not None
 
 
 def test_command_errors_are_one_line(tmp_path, data_dir, capsys):
