@@ -69,14 +69,17 @@ class EpochData:
             self._size = sum(1 for _ in source)
         self._epoch = tf.Variable(0, dtype=tf.int64, trainable=False)
         self._skip = tf.Variable(0, dtype=tf.int64, trainable=False)
-        self.steps_per_epoch = sum(1 for _ in self._batches(tf.constant(0, tf.int64)))
+        first = tf.data.Dataset.from_tensors(0).flat_map(
+            lambda _: self._batches(tf.constant(0, tf.int64)))
+        self.steps_per_epoch = sum(1 for _ in first)
 
     def _batches(self, epoch):
-        """Epoch `epoch`'s batches (`epoch` an int64 tensor)."""
+        """Epoch `epoch`'s batches (`epoch` an int64 tensor). Call it inside a traced function."""
         import tensorflow as tf
 
-        # A fixed graph seed: the order depends on the op seed alone, never on the process's
-        # global seed (and the pair is never (0, 0), which TensorFlow reads as "unseeded").
+        # A fixed seed for the traced function's graph (never the process's): the order depends
+        # on the op seed alone (and the pair is never (0, 0), which TensorFlow reads as
+        # "unseeded").
         tf.random.set_seed(1)
         seed = (self.seed * _PRIME + epoch) % (2**31 - 1)
         order = self.source.shuffle(max(self._size, 1), seed=seed, reshuffle_each_iteration=False)
@@ -357,6 +360,12 @@ class ExactResume(keras.callbacks.Callback):
                 f"{path} is a checkpoint of another training configuration "
                 f"({_describe(progress['fingerprint'], self.fingerprint)}). Use another "
                 "checkpoint folder, or delete this one to start afresh.")
+        epochs = self.params.get("epochs")
+        if epochs is not None and progress["epoch"] > epochs:
+            raise ValueError(
+                f"{path} holds {progress['epoch']} trained epochs, more than this fit's "
+                f"epochs={epochs}. Expected `epochs` >= {progress['epoch']}, or another "
+                "checkpoint folder.")
         counts = {group: len(variables) for group, variables in self._groups().items()}
         if progress["variables"] != counts or progress["steps_per_epoch"] != \
                 self.data.steps_per_epoch or progress["seed"] != self.data.seed:

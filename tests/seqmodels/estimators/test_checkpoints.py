@@ -51,6 +51,9 @@ def test_a_finished_fit_is_taken_up_as_it_is_or_trained_on_to_more_epochs(tmp_pa
     assert int(again.model_.optimizer.iterations.numpy()) == \
         int(straight.model_.optimizer.iterations.numpy())
     assert_same(classifier(tmp_path, epochs=5).fit(X, y), classifier(epochs=5).fit(X, y))
+    with pytest.raises(ValueError, match=r"holds 5 trained epochs, more than this fit's "
+                                         r"epochs=4"):
+        classifier(tmp_path, epochs=4).fit(X, y)
 
 
 def test_a_crashed_fit_goes_on_from_its_last_checkpoint(tmp_path):
