@@ -448,7 +448,7 @@ class SequenceEstimator(BaseEstimator):
                 self.model_.compile(keras.optimizers.Adam(self.learning_rate, clipnorm=5.0),
                                     self._loss(), weighted_metrics=self._metrics())  # 0 on pads
                 self.model_(next(iter(train_ds))[0])  # build the weights
-        callbacks = [StopOnNonFiniteLoss(), *(callbacks or [])]
+        callbacks = [StopOnNonFiniteLoss(data), *(callbacks or [])]
         stopping = None
         if self.early_stopping:
             stopping = keras.callbacks.EarlyStopping(

@@ -32,13 +32,17 @@ class StopOnNonFiniteLoss(keras.callbacks.Callback):
     epoch runs, so `ModelCheckpoint`, `BackupAndRestore` and run directories
     keep the last finite state. Every estimator adds it to `fit()`.
 
+    Args:
+        data: the `EpochData` trained on, if any: the step named counts from
+            the epoch's start even when a resumed epoch starts mid-way.
+
     >>> StopOnNonFiniteLoss().epoch
     0
     """
 
-    def __init__(self):
+    def __init__(self, data=None):
         super().__init__()
-        self.epoch = 0
+        self.epoch, self.data = 0, data
 
     def on_epoch_begin(self, epoch, logs=None):
         self.epoch = epoch + 1
@@ -46,7 +50,8 @@ class StopOnNonFiniteLoss(keras.callbacks.Callback):
     def on_train_batch_end(self, batch, logs=None):
         loss = (logs or {}).get("loss")
         if loss is not None and not math.isfinite(float(loss)):
-            raise NonFiniteLossError(self.epoch, batch, float(loss))
+            first = 0 if self.data is None else self.data.first_step
+            raise NonFiniteLossError(self.epoch, first + batch, float(loss))
 
 
 __all__ = ["NonFiniteLossError", "StopOnNonFiniteLoss"]

@@ -69,6 +69,7 @@ class EpochData:
             self._size = sum(1 for _ in source)
         self._epoch = tf.Variable(0, dtype=tf.int64, trainable=False)
         self._skip = tf.Variable(0, dtype=tf.int64, trainable=False)
+        self.first_step = 0
         first = tf.data.Dataset.from_tensors(0).flat_map(
             lambda _: self._batches(tf.constant(0, tf.int64)))
         self.steps_per_epoch = sum(1 for _ in first)
@@ -89,6 +90,7 @@ class EpochData:
         """The next pass over `dataset()` is epoch `epoch` from its batch `step`."""
         self._epoch.assign(int(epoch))
         self._skip.assign(int(step))
+        self.first_step = int(step)  # Keras numbers this pass's batches from 0
 
     def dataset(self):
         """The dataset `fit()` reads: one epoch per pass, as `start` set it.

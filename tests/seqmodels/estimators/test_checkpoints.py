@@ -134,6 +134,8 @@ def test_a_nan_loss_keeps_the_last_finite_checkpoint_and_resumes_from_it(tmp_pat
     saved = np.load(tmp_path / "checkpoint.npz")
     assert all(np.isfinite(saved[k]).all() for k in saved.files
                if k.startswith("model_") and saved[k].dtype.kind == "f")
+    with pytest.raises(NonFiniteLossError, match=r"at epoch 2, step 3"):  # the same batch,
+        classifier(tmp_path).fit(X, y, callbacks=[PoisonAt(2)])  # counted from the epoch's start
     assert_same(classifier(tmp_path).fit(X, y), classifier().fit(X, y))
 
 
