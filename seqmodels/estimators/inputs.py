@@ -27,7 +27,7 @@ def kind_of(X, name="X") -> str:
             f"Expected {name} as a list of sequences. Received: a pandas {type(X).__name__} "
             f"of shape {getattr(X, 'shape', '?')}, which would be read one row per sequence. "
             "For a long table (one row per step), group it first: "
-            "[g[feature_columns].to_numpy() for _, g in df.groupby(id_column)].")
+            "X, y, ids = pipelines.from_dataframe(df, id=..., time=..., label=...).")
     if sparse.issparse(X):
         raise ValueError(f"Sparse input is not supported: pass {name} as dense sequences.")
     X = _as_array_if_array_like(X)
