@@ -7,6 +7,8 @@ commands import what they need): `seqmodels --help` answers at once.
 
 import sys
 
+sys.modules.setdefault("seqmodels_cli", sys.modules[__name__])  # also under `python -m`
+
 
 def main(argv=None) -> int:
     from seqmodels.cli import main as run

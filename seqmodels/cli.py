@@ -5,8 +5,11 @@ so `seqmodels --help` answers at once.
     seqmodels datasets build NAME [--data-dir DIR] [--manual-dir DIR]
     seqmodels train TASK [--config FILE] [--epochs N] [--cell CELL] [--distribution D]
                          [--out DIR] [--seed S] [--overwrite]
+    seqmodels train --task classify|regress|tag|transduce --train FILE [--valid FILE]
+                    [--test FILE] [--id-column C] [--time-column C] [--label-column C]
+                    [--feature-columns A,B] [options as above]
     seqmodels evaluate RUN_DIR
-    seqmodels predict RUN_DIR|SAVED_MODEL [INPUT ...] [--file FILE.txt|FILE.npz]
+    seqmodels predict RUN_DIR|SAVED_MODEL [INPUT ...] [--file FILE] [--output FILE]
     seqmodels export RUN_DIR --to saved_models/NAME
     seqmodels demo [--minutes M] [--seed S] [--data-dir DIR] [--export-dir DIR]
     seqmodels demo --task vowels [--epochs N] [--seed S] [--data-dir DIR]
@@ -67,9 +70,38 @@ def _read_config(path):
     return config
 
 
+def _task(args):
+    """The built-in task named, or a task of the user's files (`--task` + `--train`)."""
+    from seqmodels.runs import file_task
+
+    if args.task is not None and args.kind is not None:
+        raise ValueError(f"Expected a built-in task ({args.task}) or --task with --train, not "
+                         "both.")
+    if args.kind is None:
+        if args.task is None:
+            raise ValueError(f"Expected a task: one of {', '.join(TASK_NAMES)}, or --task "
+                             "KIND --train FILE for your own data (docs/cli.md).")
+        if args.train or args.valid or args.test:
+            raise ValueError(f"--train / --valid / --test go with --task KIND; {args.task} "
+                             "reads its own dataset.")
+        return args.task
+    if not args.train:
+        raise ValueError(f"Expected --train FILE with --task {args.kind}.")
+    return file_task(args.kind, {"train": args.train, "validation": args.valid,
+                                 "test": args.test}, _columns(args))
+
+
+def _columns(args) -> dict:
+    features = args.feature_columns
+    return {"id": args.id_column, "time": args.time_column, "label": args.label_column,
+            "features": None if features is None else
+            [c.strip() for c in features.split(",") if c.strip()]}
+
+
 def _train(args) -> int:
     from seqmodels.runs import train
 
+    task = _task(args)  # files checked before any TensorFlow work
     overrides = {"verbose": 1}
     if args.config:
         overrides.update(_read_config(args.config))
@@ -79,7 +111,7 @@ def _train(args) -> int:
     distribution = _distribution(args)
     if distribution is not None:
         overrides["distribution"] = None if distribution == "none" else distribution
-    run = train(args.task, out=args.out, overrides=overrides, data_dir=args.data_dir,
+    run = train(task, out=args.out, overrides=overrides, data_dir=args.data_dir,
                 limit=args.limit, plots=not args.no_plots, seed=args.seed,
                 overwrite=args.overwrite)
     print(f"run directory: {run}")
@@ -107,18 +139,14 @@ def _evaluate(args) -> int:
 
 
 def _predict(args) -> int:
-    from seqmodels.runs import predict, read_inputs
+    from seqmodels.runs import predict, read_keyed_inputs, write_predictions
+    from seqmodels.runs.files import Columns
 
-    inputs = read_inputs(args.inputs, args.file)
-    for given, output in zip(_shown(inputs), predict(args.target, inputs)):
-        print(f"{given}\t{output}")
+    columns = Columns(**{**_columns(args), "features": None if args.feature_columns is None
+                         else tuple(_columns(args)["features"])})
+    inputs, ids = read_keyed_inputs(args.inputs, args.file, columns)
+    write_predictions(ids, predict(args.target, inputs), args.output, args.format)
     return 0
-
-
-def _shown(inputs):
-    if isinstance(inputs, list):
-        return inputs
-    return [f"[{i}]" for i in range(len(inputs))]
 
 
 def _export(args) -> int:
@@ -163,21 +191,45 @@ def _seed(text: str) -> int:
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="seqmodels", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"seqmodels {__version__}")
+    parser.add_argument("--verbose", action="store_true",
+                        help="show TensorFlow's and TFDS's start-up and log messages")
     commands = parser.add_subparsers(dest="command", required=True)
+    common = argparse.ArgumentParser(add_help=False)  # --verbose after the command, too
+    common.add_argument("--verbose", action="store_true", default=argparse.SUPPRESS,
+                        help="show TensorFlow's and TFDS's start-up and log messages")
 
-    datasets = commands.add_parser("datasets", help="list or build the offline datasets")
+    datasets = commands.add_parser("datasets", parents=[common],
+                                   help="list or build the offline datasets")
     datasets_commands = datasets.add_subparsers(dest="datasets_command", required=True)
-    datasets_commands.add_parser("list", help="names, summaries and configs").set_defaults(
+    datasets_commands.add_parser("list", parents=[common],
+                                 help="names, summaries and configs").set_defaults(
         func=_datasets_list
     )
-    build = datasets_commands.add_parser("build", help="build one dataset offline")
+    build = datasets_commands.add_parser("build", parents=[common],
+                                         help="build one dataset offline")
     build.add_argument("name", help='e.g. "japanese_vowels" or "adding_problem/T200"')
     build.add_argument("--data-dir", default=None, help="TFDS data dir (default: TFDS's)")
     build.add_argument("--manual-dir", default=None, help="folder holding the source files")
     build.set_defaults(func=_datasets_build)
 
-    train = commands.add_parser("train", help="train a task's model into a run directory")
-    train.add_argument("task", choices=TASK_NAMES)
+    train = commands.add_parser(
+        "train", parents=[common], help="train a task's model into a run directory",
+        description="Train a built-in task (TASK) or a model of your own files (--task KIND "
+                    "--train FILE) into a run directory. File formats (docs/cli.md): a long "
+                    ".csv (one row per step: id, time, features, label), a .tsv of "
+                    "source<TAB>target pairs (transduce), .jsonl (one example per line), "
+                    ".npz (inputs, lengths, labels).",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    train.add_argument("task", nargs="?", choices=TASK_NAMES, help="a built-in task")
+    files = train.add_argument_group("your own files")
+    files.add_argument("--task", dest="kind", choices=["classify", "regress", "tag",
+                                                        "transduce"],
+                       help="what to learn from --train: a label per sequence (classify, "
+                            "regress), a label per step (tag), an output sequence (transduce)")
+    files.add_argument("--train", help="training file (.csv, .tsv, .jsonl, .npz)")
+    files.add_argument("--valid", help="validation file (default: 10%% of --train held out)")
+    files.add_argument("--test", help="test file, scored after training")
+    _column_options(files)
     train.add_argument("--config", help="JSON or TOML file of estimator hyperparameters")
     train.add_argument("--epochs", type=_positive_int,
                        help="epochs in all; more than a finished run's trains it on")
@@ -203,26 +255,36 @@ def make_parser() -> argparse.ArgumentParser:
     train.add_argument("--no-plots", action="store_true")
     train.set_defaults(func=_train)
 
-    evaluate = commands.add_parser("evaluate", help="test metrics of a run directory")
+    evaluate = commands.add_parser("evaluate", parents=[common],
+                                   help="test metrics of a run directory")
     evaluate.add_argument("run_dir")
     evaluate.set_defaults(func=_evaluate)
 
     predict = commands.add_parser(
-        "predict", help="predictions of a run directory or an exported SavedModel")
+        "predict", parents=[common],
+        help="predictions of a run directory or an exported SavedModel")
     predict.add_argument("target", help="a run directory, a SavedModel folder, or a folder "
                                         "of versions (the highest is used)")
     predict.add_argument("inputs", nargs="*", help="strings (words, sentences)")
-    predict.add_argument("--file", help="a text file (one input per line), or an .npz with "
-                                        "`inputs` (n, time[, features]) and `lengths` (n,)")
+    predict.add_argument("--file", help="a text file (one input per line), an .npz with "
+                                        "`inputs` (n, time[, features]) and `lengths` (n,), a "
+                                        "long .csv, a .jsonl or a .tsv (as for train)")
+    predict.add_argument("--output", help="write id,prediction to this file (.csv, .jsonl or "
+                                          "else TSV) instead of standard output")
+    predict.add_argument("--format", choices=["tsv", "csv", "jsonl"],
+                         help="output format (default: from --output's extension, else tsv)")
+    _column_options(predict)
     predict.set_defaults(func=_predict)
 
-    export = commands.add_parser("export", help="a run's model as a versioned SavedModel")
+    export = commands.add_parser("export", parents=[common],
+                                 help="a run's model as a versioned SavedModel")
     export.add_argument("run_dir")
     export.add_argument("--to", required=True, help="e.g. saved_models/vowels")
     export.set_defaults(func=_export)
 
     demo = commands.add_parser(
-        "demo", help="the main job: CMUdict G2P trained, scored, exported and served")
+        "demo", parents=[common],
+        help="the main job: CMUdict G2P trained, scored, exported and served")
     demo.add_argument("--task", choices=["g2p", "vowels"], default="g2p",
                       help="g2p (the main job) or vowels (a small JapaneseVowels classifier)")
     demo.add_argument("--minutes", type=float, default=6.0, help="g2p training budget")
@@ -232,6 +294,43 @@ def make_parser() -> argparse.ArgumentParser:
     demo.add_argument("--data-dir", default=None)
     demo.set_defaults(func=_demo)
     return parser
+
+
+def _quiet_tensorflow() -> None:
+    """TensorFlow's start-up banners and TF / TFDS log lines, hidden unless --verbose.
+
+    TensorFlow 2.21 writes its oneDNN and absl banners to file descriptor 2
+    while it is imported, whatever `TF_CPP_MIN_LOG_LEVEL` says: it is
+    imported here with that descriptor pointed at /dev/null (an import error
+    is still raised, and shown, as usual).
+    """
+    import logging
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    if "tensorflow" not in sys.modules:
+        sys.stderr.flush()
+        saved = os.dup(2)
+        try:
+            with open(os.devnull, "w") as null:
+                os.dup2(null.fileno(), 2)
+                try:
+                    import tensorflow  # noqa: F401
+                except ImportError:
+                    pass  # raised again, with the message shown, where it is needed
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+    for name in ("tensorflow", "absl", "tensorflow_datasets"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def _column_options(parser) -> None:
+    parser.add_argument("--id-column", default="id", help="long .csv: the sequence id column")
+    parser.add_argument("--time-column", default="time",
+                        help="long .csv: the column ordering steps (used when present)")
+    parser.add_argument("--label-column", default="label", help="long .csv: the target column")
+    parser.add_argument("--feature-columns", default=None,
+                        help="long .csv: comma-separated feature columns (default: all others)")
 
 
 def one_line(error: BaseException) -> str:
@@ -246,7 +345,8 @@ def one_line(error: BaseException) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before TensorFlow is first imported
+    if not getattr(args, "verbose", False):
+        _quiet_tensorflow()
     try:
         return args.func(args)
     except KeyboardInterrupt:

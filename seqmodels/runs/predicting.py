@@ -1,13 +1,21 @@
 """`seqmodels predict`: predictions from a run directory or from an exported SavedModel.
 
-Inputs are strings (one per word / line; token-list models read whitespace-
-separated tokens) or, for float-sequence models, a `.npy` file holding a
-`(n, time, features)` array (or `(n, time)` for univariate series).
+Inputs are strings (arguments, or one per line of a text file; token-list
+models read whitespace-separated tokens), or the formats of `runs.files`
+without labels: an `.npz` with `inputs` and `lengths`, a long `.csv`, a
+`.jsonl` of {"inputs": ...} or {"source": ...}, a `.tsv` (its first field).
+Each prediction is keyed by its input's id (`ids` / the id column / "id",
+else its line or row number; for text, the text itself) and written as TSV,
+CSV or JSON Lines (`write_predictions`).
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import pathlib
+import sys
 from typing import NamedTuple
 
 import numpy as np
@@ -57,6 +65,16 @@ class Padded(NamedTuple):
     def __len__(self):
         return len(self.lengths)
 
+    @classmethod
+    def of(cls, sequences) -> Padded:
+        """Float `(time_i, features)` arrays padded with 0 to the longest."""
+        lengths = np.array([len(s) for s in sequences], np.int32)
+        features = sequences[0].shape[1]
+        inputs = np.zeros((len(sequences), lengths.max(), features), np.float32)
+        for row, sequence in zip(inputs, sequences):
+            row[:len(sequence)] = sequence
+        return cls(inputs, lengths)
+
 
 def read_npz(path) -> Padded:
     """`inputs` + `lengths` from an .npz, checked (shapes, dtypes, finite values, lengths)."""
@@ -91,6 +109,112 @@ def read_npz(path) -> Padded:
         raise ValueError(f"`inputs` in {path} has NaN or Inf inside the real steps of row "
                          f"{bad_rows[0]}.")
     return Padded(inputs.astype(np.float32), lengths.astype(np.int32))
+
+
+def read_keyed_inputs(values, file, columns=None):
+    """`(inputs, ids)`: what `predict` takes, and the key written beside each prediction."""
+    from seqmodels.runs.files import Columns
+
+    columns = columns or Columns()
+    suffix = pathlib.Path(file).suffix.lower() if file else ""
+    if suffix in (".csv", ".jsonl", ".tsv") or (suffix == ".npz"):
+        path = pathlib.Path(file)
+        if not path.is_file():
+            raise FileNotFoundError(f"No such input file: {file!r}.")
+        if suffix == ".npz":
+            padded = read_npz(path)
+            with np.load(path, allow_pickle=False) as archive:
+                ids = archive["ids"].tolist() if "ids" in archive.files else \
+                    list(range(len(padded)))
+            return padded, ids
+        if suffix == ".csv":
+            from pipelines.tables import read_long_csv
+
+            with open(path, newline="", encoding="utf-8") as f:
+                header = [h.strip() for h in next(csv.reader(f), [])]
+            label = columns.label if columns.label in header else None  # ignored when there
+            time = columns.time if columns.time in header or columns.time != "time" else None
+            grouped = read_long_csv(path, id=columns.id, time=time, features=columns.features,
+                                    label=label)
+            return Padded.of(grouped.X), grouped.ids
+        return _keyed_lines(path, suffix)
+    inputs = read_inputs(values, file)
+    return inputs, (inputs if isinstance(inputs, list) else list(range(len(inputs))))
+
+
+def _keyed_lines(path, suffix):
+    """Inputs of a .tsv (first field) or a .jsonl ("source" or "inputs"), keyed by id / line."""
+    texts, sequences, ids = [], [], []
+    for number, line in enumerate(_lines_with_empty(path), start=1):
+        if not line.strip():
+            continue
+        if suffix == ".tsv":
+            texts.append(line.split("\t")[0].strip())
+            ids.append(number)
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise ValueError(f"{path} line {number} is not JSON ({error.msg}).") from None
+        if not isinstance(record, dict) or not ({"source", "inputs"} & set(record)):
+            raise ValueError(f'Expected an object with "inputs" or "source" on {path} line '
+                             f"{number}. Received: {line[:80]!r}.")
+        value = record.get("source", record.get("inputs"))
+        ids.append(record.get("id", number))
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            texts.append(" ".join(value))
+        else:
+            array = np.asarray(value, np.float32)
+            sequences.append(array[:, None] if array.ndim == 1 else array)
+    if texts and sequences:
+        raise ValueError(f"{path} mixes text and numeric inputs: expected one kind.")
+    if not ids:
+        raise ValueError(f"{path} holds no inputs.")
+    return (texts if texts else Padded.of(sequences)), ids
+
+
+def _lines_with_empty(path):
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as error:
+        line = path.read_bytes()[:error.start].count(b"\n") + 1
+        raise ValueError(f"{path} line {line} is not UTF-8 text (byte {error.start}).") from None
+
+
+#: `--format` of `seqmodels predict`: how each (id, prediction) is written.
+OUTPUT_FORMATS = ("tsv", "csv", "jsonl")
+
+
+def write_predictions(ids, predictions, output=None, fmt=None) -> None:
+    """`id` and `prediction` per line: to `output` (a path) or standard output.
+
+    `fmt` defaults to the output's extension (`.csv`, `.jsonl`), else TSV.
+    The file is written whole, then renamed into place.
+    """
+    if fmt is None:
+        suffix = pathlib.Path(output).suffix.lower().lstrip(".") if output else ""
+        fmt = suffix if suffix in OUTPUT_FORMATS else "tsv"
+    if fmt not in OUTPUT_FORMATS:
+        raise ValueError(f"Expected --format in {OUTPUT_FORMATS}. Received: {fmt!r}.")
+    buffer = io.StringIO()
+    if fmt == "jsonl":
+        for key, prediction in zip(ids, predictions):
+            buffer.write(json.dumps({"id": key, "prediction": prediction}) + "\n")
+    else:
+        writer = csv.writer(buffer, delimiter="," if fmt == "csv" else "\t",
+                            lineterminator="\n")
+        if fmt == "csv":
+            writer.writerow(["id", "prediction"])
+        writer.writerows(zip(ids, predictions))
+    if output is None:
+        sys.stdout.write(buffer.getvalue())
+        return
+    path = pathlib.Path(output)
+    tmp = path.with_name(f".{path.name}.partial")
+    tmp.write_text(buffer.getvalue(), encoding="utf-8")
+    tmp.replace(path)
 
 
 def _is_run_dir(path):
@@ -205,4 +329,5 @@ def _from_saved_model(path, inputs):
     return [" ".join(f"{v:.6g}" for v in np.atleast_1d(row)) for row in out["values"].numpy()]
 
 
-__all__ = ["Padded", "predict", "read_inputs", "read_npz"]
+__all__ = ["OUTPUT_FORMATS", "Padded", "predict", "read_inputs", "read_keyed_inputs",
+           "read_npz", "write_predictions"]

@@ -7,7 +7,8 @@ default estimator, and how it is scored.
     adding_problem    sum of two marked values       SequenceRegressor   MSE (baseline 0.167)
 
 Each default is a small model that trains in minutes on 2 CPU cores; the
-quality benchmarks (`benchmarks/quality/`) hold the tuned ones.
+quality benchmarks (`benchmarks/quality/`) hold the tuned ones. `file_task`
+makes a task of a user's own files (`seqmodels train --task KIND --train FILE`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ class Task:
         score: `(estimator, X, y) -> {metric: value}` on held-out data.
         validation: the split used for validation, or None (then 10% of train).
         labelled_by_class: colour hidden-state trajectories by `y` (classifiers).
+        files: for a task of the user's files, `{split: path}` (train, and
+            validation / test when given); None for the built-in tasks.
+        columns: the long-CSV column names of a file task (`files.Columns`).
     """
 
     name: str
@@ -41,6 +45,11 @@ class Task:
     score: Callable
     validation: str | None = "validation"
     labelled_by_class: bool = False
+    files: dict | None = None
+    columns: dict | None = None
+
+    def has_split(self, split: str) -> bool:
+        return self.files is None or split in self.files
 
     def make_estimator(self, **overrides):
         from seqmodels import estimators
@@ -147,4 +156,59 @@ def get_task(name: str) -> Task:
     return TASKS[name]
 
 
-__all__ = ["TASKS", "Task", "get_task"]
+def _exact_and_error_rates(estimator, X, y):
+    from seqmodels.metrics import error_rates
+
+    predicted = estimator.predict(X)
+    rates = error_rates([list(p) for p in predicted], [[list(t)] for t in y])
+    return {"exact_match": 1.0 - rates["wer"], "token_error_rate": rates["per"],
+            "sequences": rates["words"]}
+
+
+_FILE_SCORES = {"classify": _accuracy, "regress": _mse, "tag": _accuracy,
+                "transduce": _exact_and_error_rates}
+
+
+def file_task(kind: str, files: dict, columns=None) -> Task:
+    """A task of the user's files: `kind` in `files.KINDS`, `files` `{split: path}`.
+
+    The estimator's own defaults apply (override them with `--config` or flags);
+    without a validation file 10% of the training sequences are held out.
+    """
+    from seqmodels.runs import files as formats
+
+    formats.check_kind(kind)
+    if "train" not in files:
+        raise ValueError("Expected a training file (--train FILE) for --task.")
+    files = {split: str(formats.check_file(path, f"--{_FLAG[split]}"))
+             for split, path in files.items() if path is not None}
+    columns = formats.Columns(**{**(columns or {}), "features": _tuple(
+        (columns or {}).get("features"))})
+
+    def read(split, data_dir=None, limit=None):
+        grouped = formats.read_examples(files[split], kind, columns)
+        X, y = grouped.X, grouped.y
+        if limit:
+            X, y = X[:limit], y[:limit]
+        return X, y
+
+    return Task(kind, files["train"], formats.KINDS[kind], {}, read, _FILE_SCORES[kind],
+                validation="validation" if "validation" in files else None,
+                labelled_by_class=kind == "classify", files=files, columns=columns.as_dict())
+
+
+_FLAG = {"train": "train", "validation": "valid", "test": "test"}
+
+
+def _tuple(values):
+    return None if values is None else tuple(values)
+
+
+def task_of(config: dict) -> Task:
+    """The task a run's `config.json` names: a built-in one, or one of the user's files."""
+    if config.get("files"):
+        return file_task(config["task"], config["files"], config.get("columns"))
+    return get_task(config["task"])
+
+
+__all__ = ["TASKS", "Task", "file_task", "get_task", "task_of"]

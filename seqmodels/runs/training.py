@@ -8,7 +8,7 @@ import time
 
 from seqmodels._version import __version__
 from seqmodels.runs.run_dir import RunDir
-from seqmodels.runs.tasks import get_task
+from seqmodels.runs.tasks import Task, get_task, task_of
 from seqmodels.training.distributed import broadcast_from_chief, is_chief
 
 
@@ -16,8 +16,9 @@ def _config(task, params, data_dir, limit):
     import keras
     import tensorflow as tf
 
+    files = {"files": task.files, "columns": task.columns} if task.files else {}
     return {"task": task.name, "dataset": task.dataset, "estimator": task.estimator,
-            "params": params, "data_dir": data_dir, "limit": limit,
+            **files, "params": params, "data_dir": data_dir, "limit": limit,
             "versions": {"seqmodels": __version__, "keras": keras.__version__,
                          "tensorflow": tf.__version__}}
 
@@ -37,8 +38,10 @@ def _check_same_run(run, config):
     """A run directory is taken up again only with the configuration it was started with."""
     old = run.read_json("config.json")
     changed = _changed({"task": old.get("task"), "limit": old.get("limit"),
+                        "files": old.get("files"), "columns": old.get("columns"),
                         **{k: v for k, v in old.get("params", {}).items() if k not in MAY_CHANGE}},
                        {"task": config["task"], "limit": config["limit"],
+                        "files": config.get("files"), "columns": config.get("columns"),
                         **{k: v for k, v in config["params"].items() if k not in MAY_CHANGE}})
     if changed:
         diff = ", ".join(f"{k}: {a!r} -> {b!r}" for k, a, b in
@@ -96,7 +99,8 @@ def train(task_name, *, out=None, overrides=None, data_dir=None, limit=None, plo
     """Fits the task's estimator into a run directory; returns it. Never loses a finished run.
 
     Args:
-        task_name: a name of `seqmodels.runs.TASKS`.
+        task_name: a name of `seqmodels.runs.TASKS`, or a `Task` (`file_task`
+            for the user's own files).
         out: the run directory (default `runs/<task>-<time>`). Again with the
             same `out` and settings: a run killed at any moment resumes from
             its last checkpoint in `out/backup/` (`seqmodels.training.ExactResume`:
@@ -117,7 +121,7 @@ def train(task_name, *, out=None, overrides=None, data_dir=None, limit=None, plo
             training is deterministic (`seqmodels.training.deterministic`).
         overwrite: delete the run in `out` and start afresh.
     """
-    task = get_task(task_name)
+    task = task_name if isinstance(task_name, Task) else get_task(task_name)
     _check_limit(limit)
     overrides = dict(overrides or {})
     strategy = _cluster_strategy(task, overrides, out)  # before any other TensorFlow work
@@ -245,9 +249,15 @@ def _fit(run, task, estimator, config, plots, log, resume=False):
             estimator.set_params(checkpoint_dir=None)  # the pickle names no folder
     run.save_estimator(estimator)
     run.write_json("config.json", config)  # epochs as trained
+    extra = {"train_seconds": time.perf_counter() - start}
+    if not task.has_split("test"):
+        run.write_json("metrics.json", {**_previous(run), "task": task.name,
+                                        "history": estimator.history_,
+                                        "epochs": len(estimator.history_["loss"]), **extra})
+        log("no --test file: no test metrics (and no plots)")
+        return run
     test_data = task.read("test", config["data_dir"], config["limit"])  # read once
-    evaluate(run, estimator=estimator, test_data=test_data, log=log,
-             extra={"train_seconds": time.perf_counter() - start})
+    evaluate(run, estimator=estimator, test_data=test_data, log=log, extra=extra)
     if plots:
         from seqmodels.runs.figures import make_plots
 
@@ -283,7 +293,10 @@ def evaluate(run_dir, *, estimator=None, test_data=None, extra=None, log=print) 
     """
     run = RunDir(run_dir) if not isinstance(run_dir, RunDir) else run_dir
     config = run.read_json("config.json")
-    task = get_task(config["task"])
+    task = task_of(config)
+    if not task.has_split("test"):
+        raise ValueError(f"{run} was trained without a --test file: there is no test split "
+                         "to evaluate.")
     estimator = estimator or run.load_estimator()
     X, y = test_data or task.read("test", config["data_dir"], config["limit"])
     test = task.score(estimator, X, y)

@@ -1,0 +1,99 @@
+"""A user's own files from `seqmodels train --task KIND --train FILE` to `seqmodels predict`
+and an exported model: a long-CSV classifier and a TSV transducer, as docs/cli.md shows."""
+
+import csv
+import json
+
+import numpy as np
+import pytest
+
+from seqmodels import cli
+from seqmodels.runs import RunDir
+
+pytestmark = pytest.mark.slow
+
+
+def write_long_csv(path, n, start, seed):
+    rng = np.random.default_rng(seed)
+    with open(path, "w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["id", "time", "x1", "x2", "label"])
+        for i in range(n):
+            high = i % 2
+            steps = list(range(int(rng.integers(4, 10))))
+            rng.shuffle(steps)  # rows out of time order: the time column orders them
+            for t in steps:
+                writer.writerow([f"s{start + i}", t, round(rng.normal() + 1.5 * high, 4),
+                                 round(rng.normal(), 4), "high" if high else "low"])
+
+
+def test_a_long_csv_classifier_from_file_to_predictions_to_an_export(tmp_path, capsys):
+    write_long_csv(tmp_path / "train.csv", 100, 0, 0)
+    write_long_csv(tmp_path / "test.csv", 30, 1000, 1)
+    out, files = tmp_path / "run", ["--train", str(tmp_path / "train.csv"),
+                                    "--test", str(tmp_path / "test.csv")]
+    command = ["train", "--task", "classify", *files, "--out", str(out), "--seed", "0",
+               "--epochs", "8", "--units", "8", "--no-plots"]
+    assert cli.main(command) == 0
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["test"]["accuracy"] >= 0.8 and metrics["test_sequences"] == 30
+    config = json.loads((out / "config.json").read_text())
+    assert config["task"] == "classify" and config["files"]["test"].endswith("test.csv")
+    capsys.readouterr()
+    assert cli.main(["predict", str(out), "--file", str(tmp_path / "test.csv"),
+                     "--output", str(tmp_path / "p.csv")]) == 0
+    with open(tmp_path / "p.csv") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["id"] for r in rows] == [f"s{1000 + i}" for i in range(30)]
+    estimator = RunDir(out).load_estimator()
+    assert all(r["prediction"] in estimator.classes_ for r in rows)
+    assert cli.main(["export", str(out), "--to", str(tmp_path / "served")]) == 0
+    assert cli.main(["predict", str(tmp_path / "served"), "--file", str(tmp_path / "test.csv"),
+                     "--output", str(tmp_path / "served.jsonl")]) == 0
+    served = [json.loads(line) for line in (tmp_path / "served.jsonl").read_text().splitlines()]
+    assert [(s["id"], s["prediction"]) for s in served] == \
+        [(r["id"], r["prediction"]) for r in rows]  # the export predicts what the run does
+    capsys.readouterr()
+    assert cli.main(command) == 0  # the same command: a finished run, left as it is
+    assert "is a finished run" in capsys.readouterr().out
+    write_long_csv(tmp_path / "other.csv", 100, 0, 5)
+    assert cli.main(["train", "--task", "classify", "--train", str(tmp_path / "other.csv"),
+                     "--out", str(out), "--seed", "0", "--epochs", "8", "--units", "8"]) == 2
+    assert "other settings (files:" in capsys.readouterr().err
+
+
+def test_a_tsv_transducer_trains_and_predicts_lines_and_pairs(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    words = ["".join(rng.choice(list("abcd"), size=int(rng.integers(2, 5)))) for _ in range(240)]
+    (tmp_path / "pairs.tsv").write_text("".join(f"{w}\t{w[::-1].upper()}\n" for w in words))
+    out = tmp_path / "t"
+    assert cli.main(["train", "--task", "transduce", "--train", str(tmp_path / "pairs.tsv"),
+                     "--out", str(out), "--seed", "0", "--epochs", "12", "--no-plots"]) == 0
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert "test" not in metrics and len(metrics["history"]["val_loss"]) == 12  # 10% held out
+    (tmp_path / "words.txt").write_text("abc\ndcb\n")
+    capsys.readouterr()
+    assert cli.main(["predict", str(out), "--file", str(tmp_path / "words.txt")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split("\t")[0] for line in lines] == ["abc", "dcb"]
+    assert sum(line.split("\t")[1] == line.split("\t")[0][::-1].upper() for line in lines) >= 1
+    assert cli.main(["evaluate", str(out)]) == 2
+    assert "without a --test file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args, says", [
+    (["train"], "Expected a task: one of japanese_vowels"),
+    (["train", "--task", "classify"], "Expected --train FILE with --task classify"),
+    (["train", "japanese_vowels", "--task", "classify", "--train", "x.csv"],
+     "Expected a built-in task (japanese_vowels) or --task with --train, not both"),
+    (["train", "japanese_vowels", "--train", "x.csv"], "--train / --valid / --test go with"),
+    (["train", "--task", "classify", "--train", "missing.csv"],
+     "No such file for --train: 'missing.csv'"),
+])
+def test_bad_file_options_are_one_line_before_anything_is_read(args, says, tmp_path, capsys,
+                                                               monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(args) == 2
+    err = capsys.readouterr().err
+    assert says in err and len(err.strip().splitlines()) == 1
+    assert not list(tmp_path.iterdir())  # nothing written
