@@ -38,7 +38,8 @@ def from_dataframe(df, *, id: str, time: str | None = None,
 
     Args:
         df: the table; `df[column].to_numpy()` is read for each named column.
-        id: the column naming each row's sequence.
+        id: the column naming each row's sequence; None: every row is one
+            sequence (id 0), as for a single time series.
         time: the column ordering the steps of a sequence (numbers, or strings
             that sort in time order such as ISO dates); None: the table's order.
         features: the feature columns (numbers); default every column but
@@ -122,7 +123,7 @@ def from_columns(columns: Mapping[str, np.ndarray], *, id, time=None, features=N
     if n == 0:
         raise ValueError(f"{source} has no rows.")
     values = np.stack([_numbers(columns[c], c, rows, source) for c in features], axis=1)
-    keys = columns[id]
+    keys = np.zeros(n, np.int64) if id is None else columns[id]
     order = _row_order(keys, None if time is None else columns[time], rows, source)
     X, y, ids = [], [] if label is not None else None, []
     for key, members in order:

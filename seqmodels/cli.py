@@ -5,7 +5,7 @@ so `seqmodels --help` answers at once.
     seqmodels datasets build NAME [--data-dir DIR] [--manual-dir DIR]
     seqmodels train TASK [--config FILE] [--epochs N] [--cell CELL] [--distribution D]
                          [--out DIR] [--seed S] [--overwrite]
-    seqmodels train --task classify|regress|tag|transduce --train FILE [--valid FILE]
+    seqmodels train --task classify|regress|tag|transduce|forecast --train FILE [--valid FILE]
                     [--test FILE] [--id-column C] [--time-column C] [--label-column C]
                     [--feature-columns A,B] [options as above]
     seqmodels evaluate RUN_DIR
@@ -105,8 +105,8 @@ def _train(args) -> int:
     overrides = {"verbose": 1}
     if args.config:
         overrides.update(_read_config(args.config))
-    for name in ("epochs", "cell", "units", "batch_size"):
-        if getattr(args, name) is not None:
+    for name in ("epochs", "cell", "units", "batch_size", "window", "horizon"):
+        if getattr(args, name, None) is not None:
             overrides[name] = getattr(args, name)
     distribution = _distribution(args)
     if distribution is not None:
@@ -223,9 +223,14 @@ def make_parser() -> argparse.ArgumentParser:
     train.add_argument("task", nargs="?", choices=TASK_NAMES, help="a built-in task")
     files = train.add_argument_group("your own files")
     files.add_argument("--task", dest="kind", choices=["classify", "regress", "tag",
-                                                        "transduce"],
+                                                        "transduce", "forecast"],
                        help="what to learn from --train: a label per sequence (classify, "
-                            "regress), a label per step (tag), an output sequence (transduce)")
+                            "regress), a label per step (tag), an output sequence "
+                            "(transduce), the next steps of a series (forecast)")
+    files.add_argument("--window", type=_positive_int,
+                       help="forecast: steps read per forecast (SequenceForecaster's 24)")
+    files.add_argument("--horizon", type=_positive_int,
+                       help="forecast: steps forecast (SequenceForecaster's 1)")
     files.add_argument("--train", help="training file (.csv, .tsv, .jsonl, .npz)")
     files.add_argument("--valid", help="validation file (default: 10%% of --train held out)")
     files.add_argument("--test", help="test file, scored after training")

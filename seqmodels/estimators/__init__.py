@@ -4,6 +4,7 @@
     SequenceRegressor    sequence -> value(s)              (many-to-one)
     SequenceTagger       sequence -> a label per step      (aligned many-to-many)
     SequenceTransducer   sequence -> sequence              (encoder-decoder, beam search)
+    SequenceForecaster   series -> its next steps          (many-to-one over windows)
 
     from seqmodels.estimators import SequenceClassifier
     clf = SequenceClassifier(cell="gru", units=32, epochs=20).fit(X_train, y_train)
@@ -16,8 +17,10 @@ work; `export(path)` writes the SavedModel of `seqmodels.export`.
 """
 
 from seqmodels.estimators.classifier import SequenceClassifier
+from seqmodels.estimators.forecaster import SequenceForecaster
 from seqmodels.estimators.regressor import SequenceRegressor
 from seqmodels.estimators.tagger import SequenceTagger
 from seqmodels.estimators.transducer import SequenceTransducer
 
-__all__ = ["SequenceClassifier", "SequenceRegressor", "SequenceTagger", "SequenceTransducer"]
+__all__ = ["SequenceClassifier", "SequenceForecaster", "SequenceRegressor", "SequenceTagger",
+           "SequenceTransducer"]

@@ -24,6 +24,13 @@ from sklearn.utils.validation import check_is_fitted
 from seqmodels.estimators import inputs
 
 
+def _feature_scaling(arrays):
+    """`(mean, std)` per feature over every step of `arrays` (std 1 where it is 0)."""
+    steps = np.concatenate(arrays, axis=0).astype(np.float64)
+    mean, std = steps.mean(axis=0), steps.std(axis=0)
+    return mean.astype(np.float32), np.where(std > 0, std, 1.0).astype(np.float32)
+
+
 def _pick(values, indices):
     """`values[indices]` for arrays and lists alike."""
     if isinstance(values, np.ndarray):
@@ -98,6 +105,9 @@ class SequenceEstimator(BaseEstimator):
             Under `distribution="multi-worker"` worker `i > 0` uses
             `checkpoint_dir/workers/<i>`.
         checkpoint_every: int >= 1. Batches between checkpoints.
+        scale_inputs: bool. Standardise float inputs per feature, `(x - mean) / std`
+            with statistics of the training sequences only (`input_scaling_`),
+            at `fit`, `predict` and inside the export.
         strategy: deprecated alias of `distribution` (for one release; "strategy"
             is decoding's word).
     """
@@ -109,7 +119,7 @@ class SequenceEstimator(BaseEstimator):
                  embedding_dim=32, epochs=20, batch_size=32, learning_rate=3e-3,
                  bucketing=True, validation_split=0.0, early_stopping=None, distribution=None,
                  random_state=None, verbose=0, strategy=None, checkpoint_dir=None,
-                 checkpoint_every=100):
+                 checkpoint_every=100, scale_inputs=False):
         self.cell = cell
         self.units = units
         self.num_layers = num_layers
@@ -128,11 +138,14 @@ class SequenceEstimator(BaseEstimator):
         self.strategy = strategy
         self.checkpoint_dir = checkpoint_dir
         self.checkpoint_every = checkpoint_every
+        self.scale_inputs = scale_inputs
 
     def __setstate__(self, state):
         state.setdefault("distribution", None)  # pickles of 0.1 have `strategy` only
         state.setdefault("checkpoint_dir", None)
         state.setdefault("checkpoint_every", 100)
+        state.setdefault("scale_inputs", False)
+        state.setdefault("input_scaling_", None)
         super().__setstate__(state)
 
     # ------------------------------------------------------------------ #
@@ -266,9 +279,15 @@ class SequenceEstimator(BaseEstimator):
                     raise ValueError(
                         f"{name}[{i}] has {array.shape[1]} features per step, but this "
                         f"estimator was fitted with {self.n_features_in_}.")
+            if fitting:
+                self.input_scaling_ = _feature_scaling(arrays) if self.scale_inputs else None
+            if self.input_scaling_ is not None:
+                mean, scale = self.input_scaling_
+                arrays = [((a - mean) / scale).astype(np.float32) for a in arrays]
             return arrays
         strings = inputs.texts(X, self.input_kind_, name)
         if fitting:
+            self.input_scaling_ = None
             self.vocabulary_ = inputs.learn_vocabulary(strings, self.input_kind_)
         return self.vocabulary_.encode_python(strings)
 
@@ -525,6 +544,8 @@ class SequenceEstimator(BaseEstimator):
         longest = getattr(self, "max_input_length_", None)  # None in pickles of 0.1
         if longest is not None:
             options.setdefault("max_input_length", SERVING_INPUT_LENGTH_MARGIN * longest)
+        if self.input_scaling_ is not None:  # raw values in, as `predict` takes them
+            options.setdefault("input_scaling", self.input_scaling_)
         return export_saved_model(self.model_, directory, **self._export_options(), **options)
 
 

@@ -20,14 +20,15 @@ class ManyToOneEstimator(SequenceEstimator):
                  dropout=0.0, embedding_dim=32, epochs=20, batch_size=32, learning_rate=3e-3,
                  bucketing=True, validation_split=0.0, early_stopping=None, distribution=None,
                  random_state=None, verbose=0, strategy=None,
-                 checkpoint_dir=None, checkpoint_every=100):
+                 checkpoint_dir=None, checkpoint_every=100, scale_inputs=False):
         super().__init__(
             cell=cell, units=units, num_layers=num_layers, bidirectional=bidirectional,
             dropout=dropout, embedding_dim=embedding_dim, epochs=epochs, batch_size=batch_size,
             learning_rate=learning_rate, bucketing=bucketing, validation_split=validation_split,
             early_stopping=early_stopping, distribution=distribution,
             random_state=random_state, verbose=verbose, strategy=strategy,
-            checkpoint_dir=checkpoint_dir, checkpoint_every=checkpoint_every)
+            checkpoint_dir=checkpoint_dir, checkpoint_every=checkpoint_every,
+            scale_inputs=scale_inputs)
         self.pooling = pooling
 
     def _build_model(self):

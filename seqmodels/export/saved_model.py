@@ -21,7 +21,7 @@ TEXT_OPTIONS = ("max_input_length", "overlong")
 SEQ2SEQ_OPTIONS = ("source_vocabulary", "target_vocabulary", "beam_width", "alpha", "n_best",
                    "max_output_length", *TEXT_OPTIONS)
 SEQUENCE_OPTIONS = ("class_names", "vocabulary", "input_scaling", "output_scaling",
-                    *TEXT_OPTIONS)
+                    "last_steps", *TEXT_OPTIONS)
 
 
 def _check_options(model, options, allowed, required=()):
@@ -97,7 +97,7 @@ def export_saved_model(
             `n_best` (4), `max_input_length`, `overlong` ("truncate" or
             "error"), `max_output_length`; see `seqmodels.export.seq2seq`.
             For the others: `class_names`, `vocabulary`, `input_scaling`,
-            `output_scaling`, `max_input_length`, `overlong`; see
+            `output_scaling`, `last_steps`, `max_input_length`, `overlong`; see
             `seqmodels.export.sequences`. `max_input_length` defaults to
             `SERVING_MAX_INPUT_LENGTH` (1024 symbols or steps) so a request's
             work is bounded; `None` lifts the bound. The output length of an

@@ -57,12 +57,16 @@ class SequenceEndpoints:
         input_scaling, output_scaling: `(mean, scale)` or None; inputs are
             standardised as `(x - mean) / scale` and values returned as
             `y * scale + mean` (regression only).
+        last_steps: int or None. Read only the last `last_steps` real steps of
+            each row (a forecaster's window: the steps before do not count);
+            applied before `max_input_length`.
         max_input_length, overlong: the policy for over-long inputs (symbols of a
             string, steps of a float sequence): `"truncate"` or `"error"`.
     """
 
     def __init__(self, model, *, class_names=None, vocabulary=None, input_scaling=None,
-                 output_scaling=None, max_input_length=None, overlong="truncate"):
+                 output_scaling=None, last_steps=None, max_input_length=None,
+                 overlong="truncate"):
         if not isinstance(model, (ManyToOne, AlignedManyToMany)):
             raise TypeError(f"Expected a ManyToOne or AlignedManyToMany model. "
                             f"Received: {type(model).__name__}.")
@@ -85,6 +89,11 @@ class SequenceEndpoints:
         self.output_scaling = _affine(output_scaling, "output_scaling")
         self.max_input_length = max_input_length
         self.overlong = overlong
+        if last_steps is not None and (isinstance(last_steps, bool) or
+                                       not isinstance(last_steps, int) or last_steps < 1):
+            raise ValueError(f"Expected `last_steps` to be an integer >= 1 or None. Received: "
+                             f"last_steps={last_steps!r}.")
+        self.last_steps = last_steps
 
     def num_features(self):
         features = getattr(self.model, "feature_size", None)
@@ -139,6 +148,12 @@ class SequenceEndpoints:
                 message=f"An input is longer than max_input_length={self.max_input_length} "
                         "steps (the export's overlong='error' policy)."))
         inputs, lengths = with_assertions((inputs, lengths), checks)
+        if self.last_steps is not None:  # each row's last steps, moved to its start
+            start = tf.maximum(lengths - self.last_steps, 0)  # (B,)
+            steps = start[:, None] + tf.range(self.last_steps)[None, :]  # (B, last_steps)
+            steps = tf.minimum(steps, tf.maximum(time - 1, 0))  # past a row's end: masked
+            inputs = tf.gather(inputs, steps, batch_dims=1)  # (B, last_steps, F)
+            lengths = tf.minimum(lengths, self.last_steps)
         if self.max_input_length is not None:
             inputs = inputs[:, :self.max_input_length]
             lengths = tf.minimum(lengths, self.max_input_length)
@@ -182,6 +197,7 @@ class SequenceEndpoints:
             else [t.numpy().tolist() for t in self.input_scaling],
             "output_scaling": None if self.output_scaling is None
             else [t.numpy().tolist() for t in self.output_scaling],
+            "last_steps": self.last_steps,
             "max_input_length": self.max_input_length, "overlong": self.overlong,
         }
 

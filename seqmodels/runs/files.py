@@ -12,6 +12,10 @@ Formats, by extension (docs/cli.md has a 5-line example of each):
     .npz    `inputs` (n, time[, features]) padded, `lengths` (n,), `labels` (n,)
             or (n, time) for `tag`; optional `ids`
 
+For `forecast` the series are the data (no label): a .csv of time and value
+columns (an id column when it holds several series), a .jsonl of
+{"inputs": [...]} series, or an .npz of padded series and their lengths.
+
 Every problem is an error naming the file, the line (or row) and what was
 expected, raised before any training.
 """
@@ -32,6 +36,7 @@ KINDS = {
     "regress": "SequenceRegressor",
     "tag": "SequenceTagger",
     "transduce": "SequenceTransducer",
+    "forecast": "SequenceForecaster",
 }
 FORMATS = (".csv", ".tsv", ".jsonl", ".npz")
 
@@ -71,11 +76,15 @@ def read_examples(path, kind, columns=Columns(), *, labelled=True) -> Grouped:
     check_kind(kind)
     path = check_file(path, "the file")
     suffix = path.suffix.lower()
+    labelled = labelled and kind != "forecast"  # a series is its own target
+    if kind == "forecast" and suffix == ".tsv":
+        raise ValueError(f"--task forecast reads .csv, .jsonl or .npz series. Received: "
+                         f"{path.name!r}.")
     if kind == "transduce" and suffix in (".csv", ".npz"):
         raise ValueError(f"--task transduce reads .tsv (source<TAB>target) or .jsonl "
                          f"({{\"source\": ..., \"target\": ...}}). Received: {path.name!r}.")
     if suffix == ".csv":
-        grouped = read_long_csv(path, id=columns.id, time=columns.time,
+        grouped = read_long_csv(path, id=_present(path, columns.id, kind), time=columns.time,
                                 features=columns.features,
                                 label=columns.label if labelled else None,
                                 label_per_step=kind == "tag")
@@ -92,6 +101,17 @@ def read_examples(path, kind, columns=Columns(), *, labelled=True) -> Grouped:
     if labelled and kind == "regress":
         grouped = grouped._replace(y=_floats(grouped.y, grouped.ids, path))
     return grouped
+
+
+def _present(path, id_column, kind):
+    """The id column; for `forecast` None when the file has none (one series)."""
+    if kind != "forecast" or id_column != "id":
+        return id_column
+    import csv
+
+    with open(path, newline="", encoding="utf-8") as f:
+        header = [h.strip() for h in next(csv.reader(f), [])]
+    return id_column if id_column in header else None
 
 
 def _floats(labels, ids, path):

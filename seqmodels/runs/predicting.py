@@ -134,7 +134,8 @@ def read_keyed_inputs(values, file, columns=None):
                 header = [h.strip() for h in next(csv.reader(f), [])]
             label = columns.label if columns.label in header else None  # ignored when there
             time = columns.time if columns.time in header or columns.time != "time" else None
-            grouped = read_long_csv(path, id=columns.id, time=time, features=columns.features,
+            id_ = columns.id if columns.id in header or columns.id != "id" else None
+            grouped = read_long_csv(path, id=id_, time=time, features=columns.features,
                                     label=label)
             return Padded.of(grouped.X), grouped.ids
         return _keyed_lines(path, suffix)
@@ -261,11 +262,13 @@ def _from_run(path, inputs):
 
 
 def _text(prediction):
+    """A prediction as text: a label, tokens joined by spaces, numbers as `%.6g` (as served)."""
     if isinstance(prediction, str):
         return prediction
-    if isinstance(prediction, list | np.ndarray) and np.ndim(prediction) == 1:
-        return " ".join(str(p) for p in prediction)
-    return str(prediction.item() if hasattr(prediction, "item") else prediction)
+    array = np.asarray(prediction)
+    if array.dtype.kind in "fc":
+        return " ".join(f"{v:.6g}" for v in array.ravel())
+    return " ".join(str(p) for p in array.ravel().tolist())
 
 
 def _full_length(values) -> Padded:

@@ -165,8 +165,24 @@ def _exact_and_error_rates(estimator, X, y):
             "sequences": rates["words"]}
 
 
+def _forecast_errors(estimator, X, y=None):
+    """MSE of every window of the test series, and of repeating the window's last value."""
+    from pipelines import forecast_windows
+
+    errors, naive = [], []
+    for series in X:
+        inputs, targets, _ = forecast_windows(series, input_width=estimator.window,
+                                              horizon=estimator.horizon)
+        predicted = np.asarray(estimator.predict(list(inputs))).reshape(targets.shape)
+        errors.append((predicted - targets) ** 2)
+        naive.append((inputs[:, -1:, :] - targets) ** 2)
+    return {"mse": float(np.mean(np.concatenate(errors))),
+            "naive_mse": float(np.mean(np.concatenate(naive))),
+            "windows": int(sum(len(e) for e in errors))}
+
+
 _FILE_SCORES = {"classify": _accuracy, "regress": _mse, "tag": _accuracy,
-                "transduce": _exact_and_error_rates}
+                "transduce": _exact_and_error_rates, "forecast": _forecast_errors}
 
 
 def file_task(kind: str, files: dict, columns=None) -> Task:
@@ -189,7 +205,7 @@ def file_task(kind: str, files: dict, columns=None) -> Task:
         grouped = formats.read_examples(files[split], kind, columns)
         X, y = grouped.X, grouped.y
         if limit:
-            X, y = X[:limit], y[:limit]
+            X, y = X[:limit], None if y is None else y[:limit]
         return X, y
 
     return Task(kind, files["train"], formats.KINDS[kind], {}, read, _FILE_SCORES[kind],

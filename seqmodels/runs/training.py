@@ -258,7 +258,9 @@ def _fit(run, task, estimator, config, plots, log, resume=False):
         return run
     test_data = task.read("test", config["data_dir"], config["limit"])  # read once
     evaluate(run, estimator=estimator, test_data=test_data, log=log, extra=extra)
-    if plots:
+    if plots and task.name == "forecast":
+        log("forecast runs have no plots yet")
+    elif plots:
         from seqmodels.runs.figures import make_plots
 
         for path in make_plots(estimator, *test_data, run.sub("plots"),

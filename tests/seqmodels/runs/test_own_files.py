@@ -97,3 +97,23 @@ def test_bad_file_options_are_one_line_before_anything_is_read(args, says, tmp_p
     err = capsys.readouterr().err
     assert says in err and len(err.strip().splitlines()) == 1
     assert not list(tmp_path.iterdir())  # nothing written
+
+
+def test_a_csv_forecaster_from_file_to_an_export_that_forecasts_the_same(tmp_path, capsys):
+    t = np.arange(600)
+    values = np.sin(t / 8.0) * 10 + 50 + np.random.default_rng(0).normal(0, 0.3, 600)
+    for name, part in (("train", slice(0, 480)), ("test", slice(456, 600))):
+        (tmp_path / f"{name}.csv").write_text(
+            "time,value\n" + "".join(f"{i},{v:.4f}\n" for i, v in zip(t[part], values[part])))
+    out = tmp_path / "fc"
+    assert cli.main(["train", "--task", "forecast", "--train", str(tmp_path / "train.csv"),
+                     "--test", str(tmp_path / "test.csv"), "--window", "24", "--horizon", "3",
+                     "--units", "16", "--epochs", "10", "--seed", "0", "--out", str(out)]) == 0
+    test = json.loads((out / "metrics.json").read_text())["test"]
+    assert test["windows"] == 144 - 24 - 3 + 1 and test["mse"] < 0.25 * test["naive_mse"]
+    assert cli.main(["export", str(out), "--to", str(tmp_path / "served")]) == 0
+    capsys.readouterr()
+    for target in (out, tmp_path / "served"):  # the whole training series: its last window
+        assert cli.main(["predict", str(target), "--file", str(tmp_path / "train.csv")]) == 0
+    run, served = capsys.readouterr().out.splitlines()
+    assert run == served and len(run.split("\t")[1].split()) == 3
