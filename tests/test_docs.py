@@ -67,6 +67,15 @@ def test_many_to_one_guide(capsys, data_dir, monkeypatch):
 
 
 @pytest.mark.slow
+def test_forecasting_guide(capsys, data_dir, monkeypatch):
+    monkeypatch.setenv("SEQMODELS_DATA_DIR", data_dir)
+    namespace = _run_in_one_namespace("shapes/forecasting.md")
+    out = capsys.readouterr().out
+    assert "over 67 years" in out and namespace["predicted"].shape == (67,)
+    assert _number(r"test MSE ([0-9.]+)", out) < 600  # the test years' variance: 2,454
+
+
+@pytest.mark.slow
 def test_aligned_guide(capsys, data_dir, monkeypatch):
     monkeypatch.setenv("SEQMODELS_DATA_DIR", data_dir)
     namespace = _run_in_one_namespace("shapes/aligned_many_to_many.md")
