@@ -33,8 +33,8 @@ def test_readme_example_runs(index, monkeypatch, data_dir, capsys, tmp_path):
         accuracy = float(re.search(r"test accuracy ([0-9.]+)", out).group(1))
         assert accuracy >= 0.9  # 9 speakers: chance 0.11
         assert out.strip().endswith("saved_models/vowels/1")
-    if "ManyToOne(2" in BLOCKS[index]:
-        assert out.strip() == "True"
+    if "ManyToOne(2" in BLOCKS[index]:  # seeded: 0.83 on 2 CPU cores here
+        assert float(re.search(r"train accuracy ([0-9.]+)", out).group(1)) >= 0.75
     if "export_saved_model" in BLOCKS[index]:
         assert out.strip().endswith("saved_models/quickstart/1")
         _run_shell_block_after(BLOCKS[index], tmp_path)

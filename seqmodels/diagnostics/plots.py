@@ -67,15 +67,20 @@ def gradient_norms(curves: dict, path, *, xlabel="distance from the loss (steps)
 
 
 def trajectories(paths, path, *, labels=None, title="hidden-state trajectories (PCA)"):
-    """2-D trajectories (`[(T_i, 2)]`), coloured by label when given, else by time."""
+    """2-D trajectories (`[(T_i, 2)]`), coloured by label when given, else by time step.
+
+    Coloured by time, one colour scale serves every sequence (step 0 to the
+    longest one's last), so a colour means the same step in each.
+    """
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(5.6, 4.8))
     if labels is None:
+        shared = plt.Normalize(0, max(max(len(p) for p in paths) - 1, 1))
         for p in paths:
             ax.plot(p[:, 0], p[:, 1], color="0.8", lw=0.6, zorder=1)
-            points = ax.scatter(p[:, 0], p[:, 1], c=np.arange(len(p)), cmap="viridis", s=6,
-                                zorder=2)
-        fig.colorbar(points, ax=ax, label="time step")
+            points = ax.scatter(p[:, 0], p[:, 1], c=np.arange(len(p)), cmap="viridis",
+                                norm=shared, s=6, zorder=2)
+        fig.colorbar(points, ax=ax, label="time step (one scale for all sequences)")
     else:
         classes = sorted(set(labels), key=str)
         cmap = plt.get_cmap("tab10" if len(classes) <= 10 else "tab20")
@@ -92,8 +97,14 @@ def trajectories(paths, path, *, labels=None, title="hidden-state trajectories (
     return save_figure(fig, path)
 
 
-def attention_heatmaps(alignments, path, *, sources=None, targets=None, columns=2):
-    """One heatmap per `(T, S)` alignment; tick labels from token lists when given."""
+def attention_heatmaps(alignments, path, *, sources=None, targets=None, columns=2,
+                       row_label="predicted output"):
+    """One heatmap per `(T, S)` alignment; tick labels from token lists when given.
+
+    `row_label` names what the rows are: `"predicted output"` (alignments of
+    a decoding) or `"reference output (teacher-forced)"`. Each heatmap has its
+    colour bar, on one scale: weights 0 to 1.
+    """
     plt = pyplot()
     n = len(alignments)
     rows = (n + columns - 1) // columns
@@ -103,13 +114,14 @@ def attention_heatmaps(alignments, path, *, sources=None, targets=None, columns=
             ax.axis("off")
             continue
         w = alignments[k]
-        ax.imshow(w, cmap="Greys", vmin=0, vmax=1, aspect="auto")
+        image = ax.imshow(w, cmap="Greys", vmin=0, vmax=1, aspect="auto")
         if sources is not None:
             ax.set_xticks(range(w.shape[1]), sources[k][:w.shape[1]], fontsize=8)
         if targets is not None:
             ax.set_yticks(range(w.shape[0]), targets[k][:w.shape[0]], fontsize=7)
         ax.set_xlabel("source")
-        ax.set_ylabel("output")
+        ax.set_ylabel(row_label)
+        fig.colorbar(image, ax=ax, label="attention weight")
     fig.suptitle("attention alignments")
     return save_figure(fig, path)
 

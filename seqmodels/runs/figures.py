@@ -39,7 +39,8 @@ def make_plots(estimator, X, y, plot_dir, *, labelled_by_class=False, n=64) -> l
         sources = [list(s) for s in X[:4]]
         targets_text = [list(t) + ["</s>"] for t in y[:4]]
         written.append(plots.attention_heatmaps(alignments, plot_dir / "attention.png",
-                                                sources=sources, targets=targets_text))
+                                                sources=sources, targets=targets_text,
+                                                row_label="reference output (teacher-forced)"))
     return written
 
 

@@ -139,3 +139,13 @@ def test_validation_data_is_encoded_like_the_training_data(rng):
     with pytest.raises(ValueError, match=r"X_val\[0\] has 3 features per step"):
         SequenceClassifier(epochs=1).fit(X[:30], labels[:30],
                                          validation_data=([np.zeros((4, 3))], ["pos"]))
+
+
+def test_predictions_follow_the_order_of_x_though_training_batches_by_length(rng):
+    X, y = data(rng, 60)
+    clf = SequenceClassifier(units=4, epochs=2, bucketing=True, random_state=0).fit(X, y)
+    order = rng.permutation(len(X))
+    proba = clf.predict_proba(X)
+    np.testing.assert_allclose(clf.predict_proba([X[i] for i in order]), proba[order], atol=1e-6)
+    lengths = np.array([len(x) for x in X])
+    assert not np.array_equal(np.argsort(lengths, kind="stable"), np.arange(len(X)))  # mixed

@@ -123,3 +123,14 @@ def test_predictions_are_written_as_tsv_csv_or_jsonl(tmp_path, capsys):
     write_predictions([1], ["x"], tmp_path / "p.jsonl")
     assert json.loads((tmp_path / "p.jsonl").read_text()) == {"id": 1, "prediction": "x"}
     assert not list(tmp_path.glob(".*partial"))
+
+
+def test_predict_tells_a_missing_folder_from_a_folder_without_versions(tmp_path):
+    from seqmodels.runs import predict
+
+    with pytest.raises(FileNotFoundError, match=r"No run directory or SavedModel folder at "):
+        predict(tmp_path / "nothing", ["cat"])
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(FileNotFoundError, match=r"No exported version under .*empty.*: expected "
+                                                r"integer-named directories such as 1/"):
+        predict(tmp_path / "empty", ["cat"])
