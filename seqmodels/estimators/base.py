@@ -445,9 +445,10 @@ class SequenceEstimator(BaseEstimator):
         strategy = self._strategy()
         checkpoints = self._own_checkpoint_dir(strategy)
         seed, given = self._seed(strategy, checkpoints)
+        multi_worker = self._distribution() == "multi-worker"
         if given:
             deterministic(seed)
-        else:
+        elif multi_worker:  # every worker builds the same initial weights
             keras.utils.set_random_seed(seed)
         if validation is None:
             train, valid = self._split(len(items), seed)
@@ -457,7 +458,6 @@ class SequenceEstimator(BaseEstimator):
         train_ds = data.dataset()
         valid_ds = None if validation is None else self._batches(*validation)
         done = self.history_ if resume else {}
-        multi_worker = self._distribution() == "multi-worker"
         scope = contextlib.nullcontext() if strategy is None else strategy.scope()
         if resume and multi_worker:
             self.model_ = self._moved(self.model_, scope)
