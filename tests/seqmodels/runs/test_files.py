@@ -96,8 +96,8 @@ def test_unknown_formats_and_kinds_are_refused(tmp_path):
     (tmp_path / "a.csv").write_text("id,x,label\na,1,2\n")
     with pytest.raises(ValueError, match=r"--task transduce reads .tsv"):
         read_examples(tmp_path / "a.csv", "transduce")
-    with pytest.raises(ValueError, match=r"Expected --task in \['classify', 'regress', 'tag', "
-                                         r"'transduce'\]. Received: 'cluster'"):
+    with pytest.raises(ValueError, match=r"Expected --task in \['classify', 'forecast', 'regress', "
+                                         r"'tag', 'transduce'\]. Received: 'cluster'"):
         read_examples(tmp_path / "a.csv", "cluster")
     with pytest.raises(FileNotFoundError, match=r"No such file for the file: '.*missing.csv'"):
         read_examples(tmp_path / "missing.csv", "classify")
