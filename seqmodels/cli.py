@@ -238,9 +238,10 @@ def make_parser() -> argparse.ArgumentParser:
     train.add_argument("--config", help="JSON or TOML file of estimator hyperparameters")
     train.add_argument("--epochs", type=_positive_int,
                        help="epochs in all; more than a finished run's trains it on")
-    train.add_argument("--cell", choices=CELL_NAMES)
-    train.add_argument("--units", type=_positive_int)
-    train.add_argument("--batch-size", type=_positive_int)
+    train.add_argument("--cell", choices=CELL_NAMES, help="recurrent cell (task default if "
+                                                          "not given)")
+    train.add_argument("--units", type=_positive_int, help="hidden units per direction")
+    train.add_argument("--batch-size", type=_positive_int, help="sequences per batch")
     distributions = ["none", "mirrored", "multi-worker"]
     train.add_argument("--distribution", choices=distributions,
                        help="tf.distribute: mirrored (this machine's devices) or multi-worker "
@@ -255,14 +256,17 @@ def make_parser() -> argparse.ArgumentParser:
                                                   "recorded in --out, else a new one)")
     train.add_argument("--overwrite", action="store_true",
                        help="delete the run in --out and start afresh")
-    train.add_argument("--data-dir", default=None)
+    train.add_argument("--data-dir", default=None,
+                       help="TFDS data dir of the built-in datasets ($SEQMODELS_DATA_DIR, else "
+                            "TFDS's)")
     train.add_argument("--limit", type=_positive_int, help="at most this many examples per split")
-    train.add_argument("--no-plots", action="store_true")
+    train.add_argument("--no-plots", action="store_true",
+                       help="skip the PNG plots (curves, gradients, trajectories, attention)")
     train.set_defaults(func=_train)
 
     evaluate = commands.add_parser("evaluate", parents=[common],
                                    help="test metrics of a run directory")
-    evaluate.add_argument("run_dir")
+    evaluate.add_argument("run_dir", help="a run directory written by `seqmodels train`")
     evaluate.set_defaults(func=_evaluate)
 
     predict = commands.add_parser(
@@ -283,7 +287,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export", parents=[common],
                                  help="a run's model as a versioned SavedModel")
-    export.add_argument("run_dir")
+    export.add_argument("run_dir", help="a run directory written by `seqmodels train`")
     export.add_argument("--to", required=True, help="e.g. saved_models/vowels")
     export.set_defaults(func=_export)
 
@@ -295,8 +299,8 @@ def make_parser() -> argparse.ArgumentParser:
     demo.add_argument("--minutes", type=float, default=6.0, help="g2p training budget")
     demo.add_argument("--export-dir", default="saved_models/g2p", help="g2p export target")
     demo.add_argument("--epochs", type=int, default=60, help="vowels epochs")
-    demo.add_argument("--seed", type=int, default=0)
-    demo.add_argument("--data-dir", default=None)
+    demo.add_argument("--seed", type=int, default=0, help="random seed of the demo run")
+    demo.add_argument("--data-dir", default=None, help="TFDS data dir of the datasets")
     demo.set_defaults(func=_demo)
     return parser
 

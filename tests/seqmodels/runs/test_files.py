@@ -134,3 +134,19 @@ def test_predict_tells_a_missing_folder_from_a_folder_without_versions(tmp_path)
     with pytest.raises(FileNotFoundError, match=r"No exported version under .*empty.*: expected "
                                                 r"integer-named directories such as 1/"):
         predict(tmp_path / "empty", ["cat"])
+
+
+def test_every_command_and_option_has_help():
+    import argparse
+
+    from seqmodels.cli import make_parser
+
+    parser = make_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for name, sub in commands.choices.items():
+        for action in sub._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                continue
+            assert action.help, f"seqmodels {name} {action.option_strings or action.dest}"
+    assert "classify" in commands.choices["train"].format_help()
+    assert ".jsonl" in commands.choices["train"].format_help()
