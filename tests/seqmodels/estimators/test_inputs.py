@@ -27,7 +27,7 @@ def test_an_array_like_reads_as_its_array():
 def test_a_dataframe_is_refused_naming_its_shape_and_how_to_group_it():
     pd = pytest.importorskip("pandas")
     long_table = pd.DataFrame({"id": [0, 0, 1, 1, 1], "x": [1.0, 2.0, 3.0, 4.0, 5.0]})
-    with pytest.raises(ValueError, match=r"pandas DataFrame of shape \(5, 2\).*pipelines.from_dataframe"):
+    with pytest.raises(ValueError, match=r"pandas DataFrame of shape \(5, 2\).*from_dataframe"):
         SequenceClassifier(epochs=1).fit(long_table, [0, 1, 0, 1, 0])
 
 
