@@ -1,6 +1,11 @@
 """SequenceForecaster: windows of a series in, its next steps out; scaling from the training
 part only, and inside the export (raw values in, raw forecasts out, any series length)."""
 
+import json
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from sklearn.base import clone
@@ -53,6 +58,20 @@ def test_the_export_reads_the_last_window_of_any_series_in_raw_units(tmp_path):
     out = loaded.signatures["serving_default"](inputs=tf.constant(padded),
                                                lengths=tf.constant([500, 30]))
     np.testing.assert_allclose(out["values"].numpy(), expected, rtol=1e-5)
+    np.savez(tmp_path / "batch.npz", inputs=padded, lengths=np.array([500, 30], np.int32))
+    query = ("import sys, json; sys.modules['keras'] = None; sys.modules['seqmodels'] = None\n"
+             "import numpy as np, tensorflow as tf\n"
+             "b = np.load(sys.argv[2])\n"
+             "sig = tf.saved_model.load(sys.argv[1]).signatures['serving_default']\n"
+             "out = sig(inputs=tf.constant(b['inputs']), lengths=tf.constant(b['lengths']))\n"
+             "print(json.dumps(out['values'].numpy().tolist()))")
+    result = subprocess.run(
+        [sys.executable, "-c", query, str(sorted((tmp_path / "served").iterdir())[-1]),
+         str(tmp_path / "batch.npz")], capture_output=True, text=True, timeout=300,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONPATH": ""})
+    assert result.returncode == 0, result.stderr[-2000:]
+    served = json.loads(result.stdout.strip().splitlines()[-1])  # TensorFlow alone
+    np.testing.assert_allclose(served, expected, rtol=1e-5)
 
 
 def test_several_multivariate_series():

@@ -117,3 +117,60 @@ def test_a_csv_forecaster_from_file_to_an_export_that_forecasts_the_same(tmp_pat
         assert cli.main(["predict", str(target), "--file", str(tmp_path / "train.csv")]) == 0
     run, served = capsys.readouterr().out.splitlines()
     assert run == served and len(run.split("\t")[1].split()) == 3
+
+
+def test_column_options_a_validation_file_and_every_prediction_format(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+
+    def write(path, start, n):  # other column names than the defaults, a decoy column
+        with open(path, "w", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(["key", "step", "decoy", "signal", "target"])
+            for i in range(n):
+                for t in range(int(rng.integers(3, 7))):
+                    writer.writerow([f"k{start + i}", t, "x", round(rng.normal() + i % 3, 3),
+                                     float(i % 3)])
+
+    write(tmp_path / "train.csv", 0, 60)
+    write(tmp_path / "valid.csv", 500, 15)
+    columns = ["--id-column", "key", "--time-column", "step", "--label-column", "target",
+               "--feature-columns", "signal"]
+    out = tmp_path / "reg"
+    assert cli.main(["train", "--task", "regress", "--train", str(tmp_path / "train.csv"),
+                     "--valid", str(tmp_path / "valid.csv"), *columns, "--epochs", "3",
+                     "--units", "4", "--seed", "0", "--out", str(out)]) == 0
+    config = json.loads((out / "config.json").read_text())
+    assert config["columns"] == {"id": "key", "time": "step", "label": "target",
+                                 "features": ["signal"]}
+    assert config["params"]["validation_split"] == 0.0 and config["files"]["validation"]
+    history = json.loads((out / "metrics.json").read_text())["history"]
+    assert len(history["val_loss"]) == 3  # validated on valid.csv
+    capsys.readouterr()
+    assert cli.main(["predict", str(out), "--file", str(tmp_path / "valid.csv"), *columns,
+                     "--format", "jsonl"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["id"] for r in rows] == [f"k{500 + i}" for i in range(15)]
+    padded = np.zeros((2, 4, 1), np.float32)
+    padded[0, :3, 0], padded[1, :2, 0] = [0.1, 0.2, 0.3], [2.0, 2.1]
+    np.savez(tmp_path / "new.npz", inputs=padded, lengths=[3, 2], ids=["first", "second"])
+    assert cli.main(["predict", str(out), "--file", str(tmp_path / "new.npz"), "--output",
+                     str(tmp_path / "new.csv")]) == 0
+    with open(tmp_path / "new.csv") as f:
+        assert [r["id"] for r in csv.DictReader(f)] == ["first", "second"]
+    jsonl = tmp_path / "new.jsonl"
+    jsonl.write_text('{"id": "a", "inputs": [0.1, 0.2, 0.3]}\n{"id": "b", "inputs": [2.0]}\n')
+    assert cli.main(["predict", str(out), "--file", str(jsonl)]) == 0
+    assert [line.split("\t")[0] for line in capsys.readouterr().out.splitlines()] == ["a", "b"]
+
+
+def test_a_tsv_file_to_predict_reads_its_first_field(tmp_path, capsys):
+    words = ["ab", "ba", "abb", "bab", "aab", "bba"] * 20
+    (tmp_path / "pairs.tsv").write_text("".join(f"{w}\t{w.upper()}\n" for w in words))
+    out = tmp_path / "t"
+    assert cli.main(["train", "--task", "transduce", "--train", str(tmp_path / "pairs.tsv"),
+                     "--out", str(out), "--seed", "0", "--epochs", "1", "--units", "8",
+                     "--no-plots"]) == 0
+    (tmp_path / "ask.tsv").write_text("ab\tignored\nbba\tignored\n")
+    capsys.readouterr()
+    assert cli.main(["predict", str(out), "--file", str(tmp_path / "ask.tsv")]) == 0
+    assert [line.split("\t")[0] for line in capsys.readouterr().out.splitlines()] == ["1", "2"]
