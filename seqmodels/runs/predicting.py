@@ -117,7 +117,7 @@ def read_keyed_inputs(values, file, columns=None):
 
     columns = columns or Columns()
     suffix = pathlib.Path(file).suffix.lower() if file else ""
-    if suffix in (".csv", ".jsonl", ".tsv") or (suffix == ".npz"):
+    if suffix in (".csv", ".jsonl", ".tsv", ".npz"):
         path = pathlib.Path(file)
         if not path.is_file():
             raise FileNotFoundError(f"No such input file: {file!r}.")
