@@ -101,7 +101,7 @@ def _columns(args) -> dict:
 def _train(args) -> int:
     from seqmodels.runs import train
 
-    task = _task(args)  # files checked before any TensorFlow work
+    task = _task(args)  # options and files checked before any data is read
     overrides = {"verbose": 1}
     if args.config:
         overrides.update(_read_config(args.config))
@@ -142,8 +142,9 @@ def _predict(args) -> int:
     from seqmodels.runs import predict, read_keyed_inputs, write_predictions
     from seqmodels.runs.files import Columns
 
-    columns = Columns(**{**_columns(args), "features": None if args.feature_columns is None
-                         else tuple(_columns(args)["features"])})
+    given = _columns(args)
+    features = given.pop("features")
+    columns = Columns(**given, features=None if features is None else tuple(features))
     inputs, ids = read_keyed_inputs(args.inputs, args.file, columns)
     write_predictions(ids, predict(args.target, inputs), args.output, args.format)
     return 0
