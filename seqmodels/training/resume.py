@@ -300,6 +300,7 @@ class ExactResume(keras.callbacks.Callback):
             leftover.unlink(missing_ok=True)  # a write that a kill cut short
         self.history, self._resumed = {}, None
         found = _agreed(self.directory, getattr(self.model, "_distribute_strategy", None))
+        self.model._initial_epoch = None  # Keras keeps it across fits; None: fit's own
         if found is None:
             self.data.start(0)
             return
@@ -337,6 +338,9 @@ class ExactResume(keras.callbacks.Callback):
 
     def on_test_begin(self, logs=None):
         self._undo_overrun()
+
+    def on_train_end(self, logs=None):
+        self.model._initial_epoch = None  # a later fit of this model starts where it says
 
     def on_epoch_end(self, epoch, logs=None):
         self._undo_overrun()

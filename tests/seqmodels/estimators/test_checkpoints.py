@@ -65,6 +65,15 @@ def test_a_crashed_fit_goes_on_from_its_last_checkpoint(tmp_path):
     assert_same(classifier(tmp_path).fit(X, y), classifier().fit(X, y))
 
 
+def test_a_resumed_fit_leaves_no_start_epoch_behind_for_later_fits(tmp_path):
+    X, y = data()
+    with pytest.raises(KeyboardInterrupt):
+        classifier(tmp_path).fit(X, y, callbacks=[Crash(10)])  # resumes in epoch 2
+    resumed = classifier(tmp_path).fit(X, y)
+    resumed.set_params(checkpoint_dir=None, epochs=5).resume_fit(X, y)
+    assert len(resumed.history_["loss"]) == 5  # epochs 4 and 5 trained on, not 2 to 5
+
+
 def test_a_transducer_resumes_bit_identical(tmp_path):
     X = ["ab", "ba", "abb", "bba", "aab", "bab", "a", "b"] * 3
     y = [s.upper()[::-1] for s in X]
