@@ -78,7 +78,7 @@ def read_long_csv(path, *, id: str = "id", time: str | None = "time",
     """
     path = pathlib.Path(path)
     try:
-        with open(path, newline="", encoding="utf-8") as f:
+        with open(path, newline="", encoding="utf-8-sig") as f:  # Excel writes a BOM
             reader = csv.reader(f, delimiter=delimiter)
             header = next(reader, None)
             body = list(reader)

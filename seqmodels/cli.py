@@ -141,10 +141,13 @@ def _evaluate(args) -> int:
 def _predict(args) -> int:
     from seqmodels.runs import predict, read_keyed_inputs, write_predictions
     from seqmodels.runs.files import Columns
+    from seqmodels.runs.predicting import trained_columns
 
-    given = _columns(args)
-    features = given.pop("features")
-    columns = Columns(**given, features=None if features is None else tuple(features))
+    given = {k: v for k, v in _columns(args).items() if v is not None}  # flags win, then
+    trained = trained_columns(args.target) or {}  # the columns the model was trained on
+    chosen = {**{k: v for k, v in trained.items() if v is not None}, **given}
+    features = chosen.pop("features", None)
+    columns = Columns(**chosen, features=None if features is None else tuple(features))
     inputs, ids = read_keyed_inputs(args.inputs, args.file, columns)
     write_predictions(ids, predict(args.target, inputs), args.output, args.format)
     return 0
@@ -335,12 +338,15 @@ def _quiet_tensorflow() -> None:
 
 
 def _column_options(parser) -> None:
-    parser.add_argument("--id-column", default="id", help="long .csv: the sequence id column")
-    parser.add_argument("--time-column", default="time",
-                        help="long .csv: the column ordering steps (used when present)")
-    parser.add_argument("--label-column", default="label", help="long .csv: the target column")
-    parser.add_argument("--feature-columns", default=None,
-                        help="long .csv: comma-separated feature columns (default: all others)")
+    """Long-CSV columns. Unset: train uses id / time / label / all other columns; predict
+    uses the columns the run or export was trained on."""
+    parser.add_argument("--id-column", help="long .csv: the sequence id column (default: id)")
+    parser.add_argument("--time-column", help="long .csv: the column ordering steps, used "
+                                              "when present (default: time)")
+    parser.add_argument("--label-column", help="long .csv: the target column (default: label)")
+    parser.add_argument("--feature-columns",
+                        help="long .csv: comma-separated feature columns (default: all others "
+                             "for train; for predict, those the model was trained on)")
 
 
 def one_line(error: BaseException) -> str:

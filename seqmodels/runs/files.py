@@ -55,6 +55,24 @@ class Columns:
                 "features": None if self.features is None else list(self.features)}
 
 
+def csv_header(path) -> list:
+    """The column names of a CSV file's first row (a UTF-8 byte-order mark is dropped)."""
+    import csv
+
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        return [h.strip() for h in next(csv.reader(f), [])]
+
+
+def resolved_columns(path, columns: Columns) -> Columns:
+    """`columns` with the feature columns named: for a .csv without `features`, every column
+    of its header but the id, time and label, in header order."""
+    if columns.features is not None or pathlib.Path(path).suffix.lower() != ".csv":
+        return columns
+    header = csv_header(path)
+    roles = {columns.id, columns.time, columns.label}
+    return dataclasses.replace(columns, features=tuple(c for c in header if c not in roles))
+
+
 def check_kind(kind) -> None:
     if kind not in KINDS:
         raise ValueError(f"Expected --task in {sorted(KINDS)}. Received: {kind!r}.")
@@ -107,11 +125,7 @@ def _present(path, id_column, kind):
     """The id column; for `forecast` None when the file has none (one series)."""
     if kind != "forecast" or id_column != "id":
         return id_column
-    import csv
-
-    with open(path, newline="", encoding="utf-8") as f:
-        header = [h.strip() for h in next(csv.reader(f), [])]
-    return id_column if id_column in header else None
+    return id_column if id_column in csv_header(path) else None
 
 
 def _floats(labels, ids, path):
@@ -128,7 +142,7 @@ def _floats(labels, ids, path):
 def _lines(path):
     """`(line number, text)` of the non-empty lines of a UTF-8 file."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as error:
         line = path.read_bytes()[:error.start].count(b"\n") + 1
         raise ValueError(f"{path} line {line} is not UTF-8 text (byte {error.start}).") from None
@@ -221,4 +235,5 @@ def _read_npz(path, kind, labelled):
     return Grouped(padded.sequences(), y, ids)
 
 
-__all__ = ["FORMATS", "KINDS", "Columns", "check_file", "check_kind", "read_examples"]
+__all__ = ["FORMATS", "KINDS", "Columns", "check_file", "check_kind", "csv_header",
+           "read_examples", "resolved_columns"]

@@ -111,6 +111,22 @@ def read_npz(path) -> Padded:
     return Padded(inputs.astype(np.float32), lengths.astype(np.int32))
 
 
+def trained_columns(target):
+    """The long-CSV columns a run (its config.json) or an export (its metadata) was trained on,
+    or None (a built-in task, or an export from Python)."""
+    from seqmodels.export.versioned import latest_version, read_metadata
+
+    path = pathlib.Path(target)
+    try:
+        if _is_run_dir(path):
+            return json.loads((path / "config.json").read_text()).get("columns")
+        if path.is_dir() and not (path / "saved_model.pb").is_file():
+            path = latest_version(path)
+        return read_metadata(path).get("data", {}).get("columns")
+    except (OSError, ValueError, KeyError, AttributeError):
+        return None
+
+
 def read_keyed_inputs(values, file, columns=None):
     """`(inputs, ids)`: what `predict` takes, and the key written beside each prediction."""
     from seqmodels.runs.files import Columns
@@ -129,9 +145,9 @@ def read_keyed_inputs(values, file, columns=None):
             return padded, ids
         if suffix == ".csv":
             from pipelines.tables import read_long_csv
+            from seqmodels.runs.files import csv_header
 
-            with open(path, newline="", encoding="utf-8") as f:
-                header = [h.strip() for h in next(csv.reader(f), [])]
+            header = csv_header(path)
             label = columns.label if columns.label in header else None  # ignored when there
             time = columns.time if columns.time in header or columns.time != "time" else None
             id_ = columns.id if columns.id in header or columns.id != "id" else None
@@ -178,7 +194,7 @@ def _keyed_lines(path, suffix):
 
 def _lines_with_empty(path):
     try:
-        return path.read_text(encoding="utf-8").splitlines()
+        return path.read_text(encoding="utf-8-sig").splitlines()
     except UnicodeDecodeError as error:
         line = path.read_bytes()[:error.start].count(b"\n") + 1
         raise ValueError(f"{path} line {line} is not UTF-8 text (byte {error.start}).") from None

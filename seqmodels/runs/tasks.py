@@ -189,7 +189,9 @@ def file_task(kind: str, files: dict, columns=None) -> Task:
     """A task of the user's files: `kind` in `files.KINDS`, `files` `{split: path}`.
 
     The estimator's own defaults apply (override them with `--config` or flags);
-    without a validation file 10% of the training sequences are held out.
+    without a validation file 10% of the training sequences are held out. A
+    long CSV's feature columns are fixed by name from the training file's header
+    (every split, and later predictions, read those columns in that order).
     """
     from seqmodels.runs import files as formats
 
@@ -198,8 +200,9 @@ def file_task(kind: str, files: dict, columns=None) -> Task:
         raise ValueError("Expected a training file (--train FILE) for --task.")
     files = {split: str(formats.check_file(path, f"--{_FLAG[split]}"))
              for split, path in files.items() if path is not None}
-    columns = formats.Columns(**{**(columns or {}), "features": _tuple(
-        (columns or {}).get("features"))})
+    given = {k: v for k, v in (columns or {}).items() if v is not None}
+    columns = formats.resolved_columns(files["train"], formats.Columns(
+        **{**given, "features": _tuple(given.get("features"))}))
 
     def read(split, data_dir=None, limit=None):
         grouped = formats.read_examples(files[split], kind, columns)

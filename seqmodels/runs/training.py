@@ -323,8 +323,9 @@ def export(run_dir, to, *, log=print):
     config = run.read_json("config.json")
     estimator = run.load_estimator()
     metrics = _previous(run).get("test")
-    path = estimator.export(to, metrics=metrics,
-                            data={"dataset": config["dataset"], "run": str(run)})
+    data = {"dataset": config["dataset"], "run": str(run),
+            **({"columns": config["columns"]} if config.get("columns") else {})}
+    path = estimator.export(to, metrics=metrics, data=data)
     log(f"exported {config['task']} to {path}")
     return path
 

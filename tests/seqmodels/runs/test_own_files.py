@@ -174,3 +174,31 @@ def test_a_tsv_file_to_predict_reads_its_first_field(tmp_path, capsys):
     capsys.readouterr()
     assert cli.main(["predict", str(out), "--file", str(tmp_path / "ask.tsv")]) == 0
     assert [line.split("\t")[0] for line in capsys.readouterr().out.splitlines()] == ["1", "2"]
+
+
+def test_predictions_read_the_trained_feature_columns_by_name(tmp_path, capsys):
+    write_long_csv(tmp_path / "train.csv", 40, 0, 0)
+    raw = (tmp_path / "train.csv").read_text().replace(",high", ",1.0").replace(",low", ",0.0")
+    (tmp_path / "train.csv").write_text(raw)  # a regression: the predictions are numbers
+    (tmp_path / "bom.csv").write_text("\ufeff" + raw, encoding="utf-8")  # as Excel saves it
+    header, *rows = raw.splitlines()
+    swapped = ["id,time,x2,x1,label"] + [",".join(r.split(",")[i] for i in (0, 1, 3, 2, 4))
+                                         for r in rows]
+    (tmp_path / "swapped.csv").write_text("\n".join(swapped) + "\n")
+    out = tmp_path / "run"
+    assert cli.main(["train", "--task", "regress", "--train", str(tmp_path / "bom.csv"),
+                     "--out", str(out), "--seed", "0", "--epochs", "1", "--units", "4",
+                     "--no-plots"]) == 0
+    assert json.loads((out / "config.json").read_text())["columns"]["features"] == ["x1", "x2"]
+    assert cli.main(["export", str(out), "--to", str(tmp_path / "served")]) == 0
+    for target in (out, tmp_path / "served"):
+        capsys.readouterr()
+        assert cli.main(["predict", str(target), "--file", str(tmp_path / "train.csv"),
+                         "--format", "csv"]) == 0
+        straight = capsys.readouterr().out
+        assert cli.main(["predict", str(target), "--file", str(tmp_path / "swapped.csv"),
+                         "--format", "csv"]) == 0
+        assert capsys.readouterr().out == straight  # columns matched by name, not position
+    (tmp_path / "missing.csv").write_text("id,time,x1,label\na,0,1.0,0.0\n")
+    assert cli.main(["predict", str(out), "--file", str(tmp_path / "missing.csv")]) == 2
+    assert "['x2'] are not among" in capsys.readouterr().err
