@@ -415,8 +415,8 @@ class SequenceEstimator(BaseEstimator):
     def _fingerprint(self, parts):
         """What a checkpoint must agree on: the hyperparameters that shape training, the data."""
         digest = hashlib.sha256()
-        for part in parts:
-            for value in (part if isinstance(part, list) else [part]):
+        for part in parts:  # a list of arrays (or of labels), or one array
+            for value in (part if isinstance(part, list | tuple) else [part]):
                 array = np.ascontiguousarray(value)
                 digest.update(f"{array.dtype}{array.shape}".encode())
                 digest.update(array.tobytes())
@@ -476,10 +476,7 @@ class SequenceEstimator(BaseEstimator):
             callbacks.append(stopping)
         resumer = None
         if checkpoints is not None:
-            parts = [items, list(targets) if not isinstance(targets, np.ndarray) else targets]
-            if validation is not None:
-                parts += [validation[0], validation[1] if isinstance(validation[1], np.ndarray)
-                          else list(validation[1])]
+            parts = [items, targets, *(validation or ())]
             resumer = ExactResume(checkpoints, data, self._fingerprint(parts),
                                   every=self.checkpoint_every, early_stopping=stopping)
             callbacks.append(resumer)

@@ -139,19 +139,22 @@ def _floats(labels, ids, path):
     return np.asarray(out, np.float32)
 
 
-def _lines(path):
-    """`(line number, text)` of the non-empty lines of a UTF-8 file."""
+def numbered_lines(path, hint=""):
+    """`(line number, text)` of the non-empty lines of a UTF-8 file (a byte-order mark is
+    dropped); a byte that is not UTF-8 is an error naming its line, then `hint`."""
+    path = pathlib.Path(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as error:
         line = path.read_bytes()[:error.start].count(b"\n") + 1
-        raise ValueError(f"{path} line {line} is not UTF-8 text (byte {error.start}).") from None
+        raise ValueError(f"{path} line {line} is not UTF-8 text (byte {error.start})."
+                         + hint) from None
     return [(i, line) for i, line in enumerate(text.splitlines(), start=1) if line.strip()]
 
 
 def _read_tsv(path, labelled):
     X, y, ids = [], [] if labelled else None, []
-    for number, line in _lines(path):
+    for number, line in numbered_lines(path):
         fields = line.split("\t")
         if labelled and (len(fields) != 2 or not fields[0].strip() or not fields[1].strip()):
             raise ValueError(f"Expected source<TAB>target on {path} line {number}. Received: "
@@ -166,7 +169,7 @@ def _read_tsv(path, labelled):
 def _read_jsonl(path, kind, labelled):
     X, y, ids = [], [] if labelled else None, []
     inputs_key, label_key = ("source", "target") if kind == "transduce" else ("inputs", "label")
-    for number, line in _lines(path):
+    for number, line in numbered_lines(path):
         try:
             record = json.loads(line)
         except json.JSONDecodeError as error:
@@ -236,4 +239,4 @@ def _read_npz(path, kind, labelled):
 
 
 __all__ = ["FORMATS", "KINDS", "Columns", "check_file", "check_kind", "csv_header",
-           "read_examples", "resolved_columns"]
+           "numbered_lines", "read_examples", "resolved_columns"]

@@ -43,13 +43,10 @@ def read_inputs(values, file):
 
 
 def _lines(path):
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        line = path.read_bytes()[:error.start].count(b"\n") + 1
-        raise ValueError(f"{path} line {line} is not UTF-8 text (byte {error.start}). Give a "
-                         "UTF-8 text file with one input per line, or an .npz.") from None
-    return [line.strip() for line in text.splitlines() if line.strip()]
+    from seqmodels.runs.files import numbered_lines
+
+    hint = " Give a UTF-8 text file with one input per line, or an .npz."
+    return [line.strip() for _, line in numbered_lines(path, hint)]
 
 
 class Padded(NamedTuple):
@@ -161,10 +158,10 @@ def read_keyed_inputs(values, file, columns=None):
 
 def _keyed_lines(path, suffix):
     """Inputs of a .tsv (first field) or a .jsonl ("source" or "inputs"), keyed by id / line."""
+    from seqmodels.runs.files import numbered_lines
+
     texts, sequences, ids = [], [], []
-    for number, line in enumerate(_lines_with_empty(path), start=1):
-        if not line.strip():
-            continue
+    for number, line in numbered_lines(path):
         if suffix == ".tsv":
             texts.append(line.split("\t")[0].strip())
             ids.append(number)
@@ -190,14 +187,6 @@ def _keyed_lines(path, suffix):
     if not ids:
         raise ValueError(f"{path} holds no inputs.")
     return (texts if texts else Padded.of(sequences)), ids
-
-
-def _lines_with_empty(path):
-    try:
-        return path.read_text(encoding="utf-8-sig").splitlines()
-    except UnicodeDecodeError as error:
-        line = path.read_bytes()[:error.start].count(b"\n") + 1
-        raise ValueError(f"{path} line {line} is not UTF-8 text (byte {error.start}).") from None
 
 
 #: `--format` of `seqmodels predict`: how each (id, prediction) is written.

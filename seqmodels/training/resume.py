@@ -173,10 +173,14 @@ def _nested(group, count, arrays):
     return nested
 
 
-def _read(path):
-    """`(progress, arrays)` of a checkpoint file; raises on any damage."""
+def _read(path, arrays=True):
+    """`(progress, arrays)` of a checkpoint file; raises on any damage of what it reads.
+
+    With `arrays=False` only the progress record is read (the arrays dict is empty).
+    """
     with np.load(path, allow_pickle=False) as archive:
-        arrays = {name: archive[name] for name in archive.files}
+        names = archive.files if arrays else ["progress"]
+        arrays = {name: archive[name] for name in names}
     progress = json.loads(str(arrays.pop("progress")))
     if progress.get("format") != FORMAT:
         raise ValueError(f"not a {FORMAT} checkpoint")
@@ -189,18 +193,19 @@ def read_progress(directory):
     A dict: `epoch` and `step` reached, `stopped` (early stopping ended the
     fit), `history` (epoch logs so far), `seed`, `fingerprint`.
     """
-    found = next(_readable(pathlib.Path(directory)), None)
+    found = next(_readable(pathlib.Path(directory), arrays=False), None)
     return None if found is None else found[1]
 
 
-def _readable(directory):
-    """`(path, progress, arrays)` of each whole checkpoint, newest first (damaged ones skipped)."""
+def _readable(directory, arrays=True):
+    """`(path, progress, arrays)` of each whole checkpoint, newest first (damaged ones skipped;
+    `arrays=False`: progress records only)."""
     for name in (CURRENT, PREVIOUS):
         path = directory / name
         if not path.is_file():
             continue
         try:
-            yield (path, *_read(path))
+            yield (path, *_read(path, arrays))
         except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as error:
             warnings.warn(f"{path} cannot be read ({type(error).__name__}: {error}); "
                           "trying the checkpoint before it.", RuntimeWarning, stacklevel=3)
