@@ -17,6 +17,12 @@ squares on the training windows, makes the linear forecast, and the
 recurrent model learns the AR's residual from the same window (forecast =
 AR + RNN). The AR alone is scored too, as a check of the protocol against
 the published 305.2.
+
+`--select` chooses the configuration without the test years: each of
+`CANDIDATES` is fitted on 1700-1885 (scaling and AR from that part only) and
+scored by the MSE of its one-step forecasts of 1886-1920 (the last 35
+training years), mean over the seeds; only the best is refitted on
+1700-1920 and scored once on 1921-1987.
 """
 
 from __future__ import annotations
@@ -39,6 +45,15 @@ from pipelines.datasets.sunspots import load_series  # noqa: E402
 from seqmodels.models import ManyToOne  # noqa: E402
 
 TRAIN_END_YEAR = 1920
+VALID_START_YEAR = 1886  # `--select` holds out 1886-1920 of the training years
+
+#: What `--select` chooses among (on top of the command line's settings).
+CANDIDATES = {
+    "gru16_e300": {"units": 16, "epochs": 300, "hybrid": False},
+    "hybrid_u16_e100": {"units": 16, "epochs": 100, "hybrid": True},
+    "hybrid_u16_e300": {"units": 16, "epochs": 300, "hybrid": True},
+    "hybrid_u8_e150": {"units": 8, "epochs": 150, "hybrid": True},
+}
 
 
 TRANSFORMS = {
@@ -95,6 +110,37 @@ def run(seed, split, args, ar=None):
     return TRANSFORMS[args.transform][1](forecast.ravel()), time.perf_counter() - start
 
 
+def evaluate(args, values, train_end):
+    """Fit on `values[:train_end]`, forecast the rest one step ahead, once per seed.
+
+    Returns `(runs, forecasts, split, ar)`; `values` in original units.
+    """
+    split = forecast_split(TRANSFORMS[args.transform][0](values), train_end=train_end,
+                           input_width=args.window)
+    truth = values[train_end:]
+    ar = fit_ar(split) if args.hybrid else None
+    runs, forecasts = [], []
+    for seed in args.seeds:
+        forecast, seconds = run(seed, split, args, ar)
+        forecasts.append(forecast)
+        runs.append({"seed": seed, **scores(forecast, truth), "seconds": seconds})
+        print(runs[-1], flush=True)
+    return runs, forecasts, split, ar
+
+
+def select(args, years, values, train_end):
+    """The candidate whose forecasts of 1886-1920 have the lowest mean MSE, and the table."""
+    valid_start = int(np.searchsorted(years, VALID_START_YEAR))
+    table = {}
+    for name, overrides in CANDIDATES.items():
+        config = argparse.Namespace(**{**vars(args), **overrides})
+        runs, _, _, _ = evaluate(config, values[:train_end], valid_start)
+        table[name] = {"overrides": overrides,
+                       "valid_mse": float(np.mean([r["mse"] for r in runs])), "runs": runs}
+        print(name, "validation MSE", round(table[name]["valid_mse"], 1), flush=True)
+    return min(table, key=lambda name: table[name]["valid_mse"]), table
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
@@ -107,29 +153,30 @@ def main(argv=None):
     parser.add_argument("--learning-rate", type=float, default=3e-3)
     parser.add_argument("--transform", choices=sorted(TRANSFORMS), default="none")
     parser.add_argument("--hybrid", action="store_true", help="AR(9) + RNN on its residual")
+    parser.add_argument("--select", action="store_true",
+                        help="choose among CANDIDATES on 1886-1920, then score the test once")
     parser.add_argument("--name", default="sunspots")
     args = parser.parse_args(argv)
     years, values = load_series()
     keep = years <= 1987
     years, values = years[keep], values[keep]
     train_end = int(np.searchsorted(years, TRAIN_END_YEAR, side="right"))
-    split = forecast_split(TRANSFORMS[args.transform][0](values), train_end=train_end,
-                           input_width=args.window)
     truth = values[train_end:]
     assert len(truth) == 67, len(truth)
-    ar = fit_ar(split) if args.hybrid else None
-    runs, forecasts = [], []
-    for seed in args.seeds:
-        forecast, seconds = run(seed, split, args, ar)
-        forecasts.append(forecast)
-        runs.append({"seed": seed, **scores(forecast, truth), "seconds": seconds})
-        print(runs[-1], flush=True)
+    selection = None
+    if args.select:
+        best, table = select(args, years, values, train_end)
+        selection = {"chosen": best, "valid_years": [VALID_START_YEAR, TRAIN_END_YEAR],
+                     "candidates": table}
+        args = argparse.Namespace(**{**vars(args), **CANDIDATES[best]})
+        print("chosen on 1886-1920:", best, flush=True)
+    runs, forecasts, split, ar = evaluate(args, values, train_end)
     mse = np.array([r["mse"] for r in runs])
     result = {"command": "benchmarks/quality/sunspots.py " + " ".join(argv or sys.argv[1:]),
               "args": vars(args), "runs": runs, "mse_mean": float(mse.mean()),
               "mse_std": float(mse.std()),
               "ensemble": scores(np.mean(forecasts, axis=0), truth),
-              "persistence": scores(values[train_end - 1:-1], truth)}
+              "persistence": scores(values[train_end - 1:-1], truth), "selection": selection}
     if ar is not None:
         ar_forecast = split.inverse_transform(ar[1][:, None]).ravel()
         result["ar9"] = scores(TRANSFORMS[args.transform][1](ar_forecast), truth)
