@@ -90,10 +90,10 @@ def fit_and_score(seed, config, train, held_out):
 
 
 def run(seed, args):
-    start = time.perf_counter()
-    probabilities, accuracy = fit_and_score(seed, args, arrays("train"), arrays("test"))
+    start, test = time.perf_counter(), arrays("test")
+    probabilities, accuracy = fit_and_score(seed, args, arrays("train"), test)
     return ({"seed": seed, "test_accuracy": accuracy, "seconds": time.perf_counter() - start},
-            probabilities, arrays("test")[1])
+            probabilities, test[1])
 
 
 def stratified_folds(labels, folds, seed=0):
