@@ -58,6 +58,11 @@ class SequenceLoss(keras.losses.Loss):
         from_logits: the cross-entropy reads logits (default) or probabilities.
         ignore_class: a target id weighted 0 wherever it occurs (the padding id
             of a decoder's targets), or None.
+        label_smoothing: float in [0, 1). The cross-entropy's target puts
+            `1 - label_smoothing` on the true class and spreads
+            `label_smoothing` evenly over all C classes (Szegedy et al. 2016;
+            `keras.losses.CategoricalCrossentropy(label_smoothing=...)` on
+            one-hot targets). Not used by `"mean_squared_error"`.
 
     `sample_weight` is `(B,)` or `(B, T)`, 0 on padding; without it every
     target weighs 1. All weights 0 gives 0, not NaN. Under a distribution
@@ -72,13 +77,17 @@ class SequenceLoss(keras.losses.Loss):
     """
 
     def __init__(self, kind="sparse_categorical_crossentropy", from_logits=True,
-                 ignore_class=None, name="sequence_loss", **kwargs):
+                 ignore_class=None, label_smoothing=0.0, name="sequence_loss", **kwargs):
         if kind not in KINDS:
             raise ValueError(f"Expected `kind` in {KINDS}. Received: kind={kind!r}.")
+        if not 0.0 <= float(label_smoothing) < 1.0:
+            raise ValueError("Expected `label_smoothing` in [0, 1). "
+                             f"Received: label_smoothing={label_smoothing!r}.")
         super().__init__(name=name, reduction="sum_over_batch_size", **kwargs)
         self.kind = kind
         self.from_logits = bool(from_logits)
         self.ignore_class = ignore_class
+        self.label_smoothing = float(label_smoothing)
 
     def call(self, y_true, y_pred):
         """Unreduced losses: `(B[, T])` cross-entropies or `(B,)` mean squared errors."""
@@ -89,8 +98,22 @@ class SequenceLoss(keras.losses.Loss):
         if self.ignore_class is not None:
             # any valid id in its place: its weight is 0
             y_true = ops.where(ops.equal(y_true, self.ignore_class), 0, y_true)
-        return keras.losses.sparse_categorical_crossentropy(
-            y_true, y_pred, from_logits=self.from_logits)
+        if not self.label_smoothing:
+            return keras.losses.sparse_categorical_crossentropy(
+                y_true, y_pred, from_logits=self.from_logits)
+        return self._smoothed_cross_entropy(y_true, y_pred)
+
+    def _smoothed_cross_entropy(self, y_true, y_pred):
+        """`(1 - e) (-log p[y]) + e mean_c(-log p[c])`: `(B[, T])`, `(B[, T], C)` -> `(B[, T])`."""
+        if self.from_logits:
+            log_p = ops.log_softmax(y_pred, axis=-1)
+        else:  # probabilities, normalised and clipped as Keras's cross-entropy does
+            y_pred = y_pred / ops.sum(y_pred, axis=-1, keepdims=True)
+            epsilon = keras.config.epsilon()
+            log_p = ops.log(ops.clip(y_pred, epsilon, 1.0 - epsilon))
+        picked = ops.take_along_axis(log_p, ops.expand_dims(y_true, -1), axis=-1)[..., 0]
+        spread = ops.mean(log_p, axis=-1)
+        return -((1.0 - self.label_smoothing) * picked + self.label_smoothing * spread)
 
     def __call__(self, y_true, y_pred, sample_weight=None):
         with keras.name_scope(self.name):
@@ -108,7 +131,7 @@ class SequenceLoss(keras.losses.Loss):
         config = super().get_config()
         config.pop("reduction", None)
         return {**config, "kind": self.kind, "from_logits": self.from_logits,
-                "ignore_class": self.ignore_class}
+                "ignore_class": self.ignore_class, "label_smoothing": self.label_smoothing}
 
 
 __all__ = ["KINDS", "SequenceLoss"]

@@ -38,6 +38,27 @@ def test_it_equals_keras_cross_entropy_with_a_mask_or_an_ignored_class():
                                float(ignoring(padded, LOGITS)), rtol=1e-6)
 
 
+@pytest.mark.parametrize("from_logits", [True, False])
+def test_label_smoothing_equals_keras_categorical_cross_entropy_on_one_hot_targets(from_logits):
+    predictions = LOGITS if from_logits else np.asarray(keras.ops.softmax(LOGITS))
+    one_hot = np.eye(6, dtype="float32")[TARGETS]
+    keras_loss = keras.losses.CategoricalCrossentropy(from_logits=from_logits,
+                                                      label_smoothing=0.2)
+    expected = float(keras_loss(one_hot, predictions, sample_weight=WEIGHTS)) * WEIGHTS.size \
+        / WEIGHTS.sum()
+    ours = SequenceLoss(from_logits=from_logits, label_smoothing=0.2)
+    value = float(ours(TARGETS, predictions, sample_weight=WEIGHTS))
+    np.testing.assert_allclose(value, expected, rtol=1e-5)
+    plain = float(SequenceLoss(from_logits=from_logits)(TARGETS, predictions, WEIGHTS))
+    assert abs(value - plain) > 1e-3  # the smoothing is applied, not ignored
+
+
+def test_label_smoothing_outside_zero_to_one_is_refused_naming_the_value():
+    expected = r"label_smoothing.*\[0, 1\).*Received: label_smoothing=1\.5"
+    with pytest.raises(ValueError, match=expected):
+        SequenceLoss(label_smoothing=1.5)
+
+
 def test_an_implicit_keras_mask_on_the_predictions_is_not_read():
     masked = keras.ops.convert_to_tensor(LOGITS)
     try:
@@ -77,7 +98,7 @@ def test_a_model_compiled_with_it_round_trips_through_keras_in_safe_mode(tmp_pat
 
     model = ManyToOne(3, units=4)
     model(np.zeros((1, 2, 2), "float32"))
-    model.compile("adam", SequenceLoss(ignore_class=0))
+    model.compile("adam", SequenceLoss(ignore_class=0, label_smoothing=0.1))
     model.save(tmp_path / "m.keras")
     loaded = keras.saving.load_model(tmp_path / "m.keras", safe_mode=True)
     assert isinstance(loaded.loss, SequenceLoss)
