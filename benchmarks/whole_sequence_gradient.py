@@ -13,13 +13,14 @@ products over all steps, instead of one small product per step as autodiff
 of the loop does. It runs as plain TensorFlow ops (`tf.while_loop`) and,
 optionally, with each loop compiled by XLA (`jit_compile=True`).
 
-Before timing, every point checks that its gradients equal those of
-`keras.layers.LSTM` on the same weights (float64, 1e-9 relative), so the
-timings compare the same function. Timed: forward + backward (GradientTape)
-of `sum(h_T^2)`, batch 64, median of interleaved rounds. Also measured: the
-cost of the one matrix product a loop step cannot avoid, `(64, H) @ (H, 4H)`,
-in a TensorFlow while-loop and in PyTorch (2 threads, own process), which
-bounds any loop-based LSTM on this runtime.
+Before timing, the script measures the largest relative difference of its
+gradients from those of `keras.layers.LSTM` on the same weights (float64),
+and reports it, so the timings are known to compare the same function.
+Timed: forward + backward (GradientTape) of `sum(h_T^2)`, batch 64, median
+of interleaved rounds. Also measured: the cost of the one matrix product a
+loop step cannot avoid, `(64, H) @ (H, 4H)`, in a TensorFlow while-loop and
+in PyTorch (2 threads, own process), which bounds any loop-based LSTM on this
+runtime.
 """
 
 from __future__ import annotations

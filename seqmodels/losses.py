@@ -101,19 +101,9 @@ class SequenceLoss(keras.losses.Loss):
         if not self.label_smoothing:
             return keras.losses.sparse_categorical_crossentropy(
                 y_true, y_pred, from_logits=self.from_logits)
-        return self._smoothed_cross_entropy(y_true, y_pred)
-
-    def _smoothed_cross_entropy(self, y_true, y_pred):
-        """`(1 - e) (-log p[y]) + e mean_c(-log p[c])`: `(B[, T])`, `(B[, T], C)` -> `(B[, T])`."""
-        if self.from_logits:
-            log_p = ops.log_softmax(y_pred, axis=-1)
-        else:  # probabilities, normalised and clipped as Keras's cross-entropy does
-            y_pred = y_pred / ops.sum(y_pred, axis=-1, keepdims=True)
-            epsilon = keras.config.epsilon()
-            log_p = ops.log(ops.clip(y_pred, epsilon, 1.0 - epsilon))
-        picked = ops.take_along_axis(log_p, ops.expand_dims(y_true, -1), axis=-1)[..., 0]
-        spread = ops.mean(log_p, axis=-1)
-        return -((1.0 - self.label_smoothing) * picked + self.label_smoothing * spread)
+        one_hot = ops.one_hot(y_true, ops.shape(y_pred)[-1], dtype=y_pred.dtype)  # (B[, T], C)
+        return keras.losses.categorical_crossentropy(
+            one_hot, y_pred, from_logits=self.from_logits, label_smoothing=self.label_smoothing)
 
     def __call__(self, y_true, y_pred, sample_weight=None):
         with keras.name_scope(self.name):

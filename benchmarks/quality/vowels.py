@@ -19,6 +19,7 @@ and scored once on the test split.
 from __future__ import annotations
 
 import argparse
+import functools
 import pathlib
 import sys
 import time
@@ -37,6 +38,7 @@ from pipelines.datasets.japanese_vowels import NUM_CLASSES  # noqa: E402
 from seqmodels.models import ManyToOne  # noqa: E402
 
 
+@functools.cache
 def arrays(split):
     examples = list(load("japanese_vowels", split).as_numpy_iterator())
     return [e["features"] for e in examples], np.array([e["label"] for e in examples])
