@@ -52,12 +52,9 @@ def _nested_state(flat):
     return state
 
 
-SOURCE_AXIS = ("memory", "memory_mask", "keys")  # state tensors with a source-length axis
-
-
-def _free_shape(name, shape):
-    """Batch (and, for source-side tensors, source length) unknown; feature sizes kept."""
-    free = 2 if name in SOURCE_AXIS else 1
+def _free_shape(name, shape, source_state):
+    """Batch (and, for the source entries, source length) unknown; feature sizes kept."""
+    free = 2 if name in source_state else 1
     return [None] * free + list(shape[free:])
 
 
@@ -172,7 +169,7 @@ class Seq2SeqEndpoints:
     def state_specs(self):
         """`{name: TensorSpec}` of the flat decoder state; batch and source length unknown."""
         state = self.encode(tf.constant(["a"]))
-        return {k: tf.TensorSpec(_free_shape(k, v.shape), v.dtype, name=k)
+        return {k: tf.TensorSpec(_free_shape(k, v.shape, self.model.SOURCE_STATE), v.dtype, name=k)
                 for k, v in state.items()}
 
     def functions(self):

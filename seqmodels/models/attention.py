@@ -55,7 +55,8 @@ class _Attention(keras.layers.Layer):
 class LuongAttention(_Attention):
     """Multiplicative ("general") attention applied after the decoder RNN.
 
-    The query is projected to the memory's width, so keys are the memory itself.
+    The score `h_t W_a . m_s` is computed as `h_t . k_s` with keys `k_s = m_s W_a^T`
+    projected once per source (`keys`), so a decoding step does not project its query.
 
     Args:
         units: int. Width of the attentional vector `a_t`.
@@ -66,14 +67,16 @@ class LuongAttention(_Attention):
         self.query_layer = keras.layers.Dense(memory_width, use_bias=False, name="query")
         self.query_layer.build(query_shape)
         self.score_layer = keras.layers.Attention(score_mode="dot", name="score")
-        self.score_layer.build([tuple(query_shape[:-1]) + (memory_width,), memory_shape])
+        self.score_layer.build([query_shape, memory_shape])
         self.output_layer.build(tuple(query_shape[:-1]) + (memory_width + query_shape[-1],))
 
     def keys(self, memory):
-        return memory
+        """`(B, S, M)` -> keys `(B, S, U)`: `m_s W_a^T` (the score of the projected query)."""
+        kernel = ops.cast(self.query_layer.kernel, memory.dtype)  # (units, M)
+        return ops.matmul(memory, ops.transpose(kernel))
 
     def project_query(self, query):
-        return self.query_layer(query)
+        return query
 
 
 @keras.saving.register_keras_serializable(package="seqmodels")

@@ -91,6 +91,10 @@ class EncoderDecoder(BuildByCall, keras.Model):
     (1, 3, 9)
     """
 
+    SOURCE_STATE = ("memory", "memory_mask", "keys")
+    """The decoding-state entries that hold the source, `(B, S, ...)`: shared by every
+    hypothesis of an input (`decode_step`), never tiled or reordered per beam."""
+
     def __init__(
         self,
         source_vocabulary_size,
@@ -187,6 +191,8 @@ class EncoderDecoder(BuildByCall, keras.Model):
             mask = ops.ones(ops.shape(memory)[:2], dtype="bool")
         state = {"memory": memory, "memory_mask": mask, "states": self._bridge(final, batch)}
         if self.attention_layer is not None:
+            if not self.attention_layer.built:  # its weights make the keys
+                self.attention_layer.build((None, None, self.units), memory.shape)
             state["keys"] = self.attention_layer.keys(memory)
         if self.attention == "bahdanau":
             state["feed"] = ops.zeros((batch, self.units), dtype=memory.dtype)
@@ -233,25 +239,42 @@ class EncoderDecoder(BuildByCall, keras.Model):
         return self.output_layer(self.output_dropout_layer(attentional, training=training))
 
     def decode_step(self, tokens, state, training=False):
-        """One decoder step: `tokens (B,)`, state dict -> `(logits (B, V), state, weights (B, S))`.
+        """One decoder step for `N = B * K` hypotheses: `tokens (N,)`, state dict ->
+        `(logits (N, V), state, attention weights (N, S))`.
 
-        The same function as the full path at each time step (held equal by the tests).
+        `state` is what `encode` returns (or a previous step): its per-hypothesis
+        entries (`states`, `feed`) have N rows, its source entries
+        (`SOURCE_STATE`) B rows, and hypotheses `b * K ... b * K + K - 1` read
+        source `b` (K = 1 as `encode` gives it). The same function as the full
+        path at each time step (held equal by the tests).
         """
-        embedded = self.target_embedding(ops.expand_dims(tokens, 1), name="tokens")[:, 0]  # (B, E)
+        embedded = self.target_embedding(ops.expand_dims(tokens, 1), name="tokens")[:, 0]  # (N, E)
         state = dict(state)
+        attentional, state["states"], weights = self._step(
+            embedded, state["states"], state.get("feed"), state, training)
         if self.attention == "bahdanau":
-            attentional, states, weights = self._bahdanau_step(embedded, state["states"],
-                                                               state["feed"], state, training)
             state["feed"] = attentional
-        else:
-            attentional, states = self.decoder.step(embedded, state["states"], training=training)
-            weights = ops.zeros(ops.shape(state["memory"])[:2], attentional.dtype)
-            if self.attention == "luong":
-                attentional, weights = self.attention_layer(
-                    attentional[:, None], state["memory"], state["keys"], state["memory_mask"])
-                attentional, weights = attentional[:, 0], weights[:, 0]
-        state["states"] = states
         return self._logits(attentional, training), state, weights
+
+    def _step(self, embedded, states, feed, source, training):
+        """`emb(y_{t-1}) (N, E)`, states, `a_{t-1} (N, U)` (Bahdanau) or None ->
+        `(attentional (N, U), states, weights (N, S))`."""
+        inputs = embedded if feed is None else ops.concatenate([embedded, feed], axis=-1)
+        h, states = self.decoder.step(inputs, states, training=training)  # (N, U)
+        attentional, weights = self._attend(h, source)
+        return attentional, states, weights
+
+    def _attend(self, h, source):
+        """`h (N, U)` of `N = B * K` hypotheses; source entries of B rows ->
+        `(attentional (N, U), weights (N, S))`. The source is read by index, never tiled."""
+        memory = source["memory"]
+        batch, length = ops.shape(memory)[0], ops.shape(memory)[1]
+        if self.attention_layer is None:
+            return h, ops.zeros((ops.shape(h)[0], length), h.dtype)
+        query = ops.reshape(h, (batch, -1, self.units))  # (B, K, U): a source's hypotheses
+        attentional, weights = self.attention_layer(
+            query, memory, source["keys"], source["memory_mask"])  # (B, K, U), (B, K, S)
+        return ops.reshape(attentional, (-1, self.units)), ops.reshape(weights, (-1, length))
 
     def generate(self, inputs, strategy="greedy", max_length=None, min_length=0,
                  return_attention=False):
@@ -271,21 +294,18 @@ class EncoderDecoder(BuildByCall, keras.Model):
         source_length = ops.shape(state["memory"])[1]
         if max_length is None:
             max_length = 2 * source_length + 10
-        return decode(self.decode_step, state, resolve_strategy(strategy),
+        source = {k: state.pop(k) for k in self.SOURCE_STATE if k in state}
+
+        def step(tokens, hypotheses):  # the loop tiles and reorders the hypotheses only
+            logits, new, weights = self.decode_step(tokens, {**hypotheses, **source})
+            return logits, {k: new[k] for k in hypotheses}, weights
+
+        return decode(step, state, resolve_strategy(strategy),
                       max_length=max_length, min_length=min_length,
                       attention_length=source_length if return_attention else None)
 
-    def _bahdanau_step(self, embedded, states, feed, memory_state, training):
-        """`emb(y_{t-1}) (B, E)`, states, `a_{t-1} (B, U)` -> `(a_t, states, weights (B, S))`."""
-        h, states = self.decoder.step(ops.concatenate([embedded, feed], axis=-1), states,
-                                      training=training)  # (B, U)
-        attentional, weights = self.attention_layer(
-            h[:, None], memory_state["memory"], memory_state["keys"],
-            memory_state["memory_mask"])
-        return attentional[:, 0], states, weights[:, 0]
-
     def _bahdanau_sequence(self, embedded, state, training):
-        """Scan `_bahdanau_step` over time: `(B, T, E)` -> `((B, T, U), (B, T, S))`."""
+        """Scan the Bahdanau `_step` over time: `(B, T, E)` -> `((B, T, U), (B, T, S))`."""
         self._build_step_layers(embedded.shape[-1], state["memory"].shape)
         batch, time = ops.shape(embedded)[0], ops.shape(embedded)[1]
         inputs = embedded
@@ -300,7 +320,7 @@ class EncoderDecoder(BuildByCall, keras.Model):
             states, feed, _ = carry
             if self.scheduled_sampling:
                 x_t = self._maybe_sample(x_t, feed)
-            attentional, states, weights = self._bahdanau_step(x_t, states, feed, state, training)
+            attentional, states, weights = self._step(x_t, states, feed, state, training)
             return list(states), attentional, weights
 
         weights0 = ops.zeros(ops.shape(state["memory"])[:2], dtype=embedded.dtype)  # (B, S)

@@ -6,6 +6,7 @@ import pytest
 import tensorflow as tf
 from keras import ops
 
+from seqmodels.decoding import BeamSearch, Greedy, decode
 from seqmodels.models import EncoderDecoder
 from tests.seqmodels.models.helpers import reload, token_batch
 
@@ -52,6 +53,26 @@ def test_padding_the_source_or_the_target_changes_nothing(rng, attention):
         alone = model({"inputs": batch["inputs"][i:i + 1, :n_src],
                        "decoder_inputs": batch["decoder_inputs"][i:i + 1, :n_tgt]})
         np.testing.assert_allclose(full[i, :n_tgt], np.asarray(alone)[0], atol=1e-5)
+
+
+@pytest.mark.parametrize("attention", ["luong", "bahdanau", None])
+@pytest.mark.parametrize("strategy", [Greedy(), BeamSearch(4, alpha=0.6)])
+def test_generate_reads_one_source_copy_as_tiled_copies_would(rng, attention, strategy):
+    """`generate` keeps one copy of the source per input, read by the K hypotheses
+    of that input; the reference tiles the whole state K times (the plain loop)."""
+    batch = batch_of(rng)
+    model = EncoderDecoder(SOURCE_VOCAB, TARGET_VOCAB, embedding_dim=6, units=10,
+                           attention=attention)
+    model(batch)
+    model.output_layer.kernel.assign(model.output_layer.kernel * 10.0)  # peaked: no near-ties
+    shared = model.generate(batch, strategy, max_length=7, min_length=3, return_attention=True)
+    tiled = decode(model.decode_step, model.encode(batch), strategy, max_length=7, min_length=3,
+                   attention_length=batch["inputs"].shape[1])
+    np.testing.assert_array_equal(np.asarray(shared["tokens"]), np.asarray(tiled["tokens"]))
+    if attention is not None:  # the outputs depend on which source each hypothesis reads
+        assert len({tuple(row) for row in np.asarray(shared["tokens"])[:, 0]}) > 1
+    for key in ("log_probs", "attention"):
+        np.testing.assert_allclose(np.asarray(shared[key]), np.asarray(tiled[key]), atol=1e-5)
 
 
 @pytest.mark.parametrize("attention", ["luong", "bahdanau"])
