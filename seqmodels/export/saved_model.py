@@ -19,7 +19,7 @@ from seqmodels.models import AlignedManyToMany, EncoderDecoder, ManyToOne
 
 TEXT_OPTIONS = ("max_input_length", "overlong")
 SEQ2SEQ_OPTIONS = ("source_vocabulary", "target_vocabulary", "beam_width", "alpha", "n_best",
-                   "max_output_length", *TEXT_OPTIONS)
+                   "max_output_length", "chunk_size", *TEXT_OPTIONS)
 SEQUENCE_OPTIONS = ("class_names", "vocabulary", "input_scaling", "output_scaling",
                     "last_steps", *TEXT_OPTIONS)
 
@@ -95,7 +95,8 @@ def export_saved_model(
         **options: for an `EncoderDecoder`: `source_vocabulary`,
             `target_vocabulary` (required), `beam_width` (4), `alpha` (0.0),
             `n_best` (4), `max_input_length`, `overlong` ("truncate" or
-            "error"), `max_output_length`; see `seqmodels.export.seq2seq`.
+            "error"), `max_output_length`, `chunk_size` (64 rows decoded together,
+            sorted by length); see `seqmodels.export.seq2seq`.
             For the others: `class_names`, `vocabulary`, `input_scaling`,
             `output_scaling`, `last_steps`, `max_input_length`, `overlong`; see
             `seqmodels.export.sequences`. `max_input_length` defaults to

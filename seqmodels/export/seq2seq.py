@@ -71,11 +71,21 @@ class Seq2SeqEndpoints:
         overlong: `"truncate"` or `"error"`, for inputs over `max_input_length`.
         max_output_length: int or None. Longest output: `2 * S + 10` for a source of
             `S` symbols, at most this (default `2 * max_input_length + 10`).
+        chunk_size: int. Rows decoded together: a request's batch is sorted by
+            input length and decoded `chunk_size` rows at a time, each chunk cut
+            to its own longest input and stopping when its own outputs end, so a
+            short word does not pay for the batch's longest. Outputs come back in
+            the request's order, the same as decoding the batch at once.
     """
 
     def __init__(self, model, source_vocabulary, target_vocabulary, *, beam_width=4, alpha=0.0,
-                 n_best=4, max_input_length=None, overlong="truncate", max_output_length=None):
+                 n_best=4, max_input_length=None, overlong="truncate", max_output_length=None,
+                 chunk_size=64):
         check_overlong_policy(overlong, max_input_length)
+        if not isinstance(chunk_size, int) or isinstance(chunk_size, bool) or chunk_size < 1:
+            raise ValueError(f"Expected `chunk_size` to be a positive integer. Received: "
+                             f"chunk_size={chunk_size!r}.")
+        self.chunk_size = chunk_size
         self.model = model
         self.source = source_vocabulary
         self.target = target_vocabulary
@@ -115,12 +125,43 @@ class Seq2SeqEndpoints:
     def _decode(self, texts, strategy):
         """`(tokens (B, n, L), log_probs (B, n))`; empty inputs give no tokens, score 0."""
         source, lengths = self._source(texts)
-        result = self.model.generate(source, strategy,
-                                     max_length=self._max_output_length(source["inputs"]))
+        tokens, log_probs = self._generate_by_length(
+            source["inputs"], lengths, strategy, self._max_output_length(source["inputs"]))
         empty = tf.equal(lengths, 0)[:, None]  # (B, 1)
-        tokens = tf.where(empty[..., None], tf.zeros_like(result["tokens"]), result["tokens"])
-        log_probs = tf.where(empty, tf.zeros_like(result["log_probs"]), result["log_probs"])
+        tokens = tf.where(empty[..., None], tf.zeros_like(tokens), tokens)
+        log_probs = tf.where(empty, tf.zeros_like(log_probs), log_probs)
         return tokens, log_probs
+
+    def _generate_by_length(self, ids, lengths, strategy, max_length):
+        """`ids (B, S)`, `lengths (B,)` -> `(tokens (B, n, L), log_probs (B, n))`.
+
+        The rows sorted by length are decoded `chunk_size` at a time, each chunk
+        cut to its longest input; the results are put back in the rows' order.
+        """
+        order = tf.argsort(lengths, stable=True)  # (B,)
+        ids, lengths = tf.gather(ids, order), tf.gather(lengths, order)
+        rows, size = tf.shape(ids)[0], self.chunk_size
+        count = tf.maximum((rows + size - 1) // size, 1)  # an empty batch runs once, on 0 rows
+        n = getattr(strategy, "n_best", 1)
+
+        def body(i, tokens, log_probs):
+            start = i * size
+            end = tf.minimum(start + size, rows)
+            width = tf.maximum(tf.reduce_max(tf.concat([lengths[start:end], [0]], 0)), 1)
+            chunk = ids[start:end, :width]  # (c, width)
+            result = self.model.generate(
+                {"inputs": chunk, "inputs_mask": tf.not_equal(chunk, constants.PAD_ID)},
+                strategy, max_length=max_length)
+            return (i + 1, tokens.write(i, result["tokens"]),
+                    log_probs.write(i, result["log_probs"]))
+
+        arrays = (tf.TensorArray(tf.int32, size=count, infer_shape=False,
+                                 element_shape=tf.TensorShape([None, n, None])),
+                  tf.TensorArray(tf.float32, size=count, infer_shape=False,
+                                 element_shape=tf.TensorShape([None, n])))
+        _, tokens, log_probs = tf.while_loop(lambda i, *_: i < count, body, (0, *arrays))
+        back = tf.math.invert_permutation(order)  # sorted position of each original row
+        return tf.gather(tokens.concat(), back), tf.gather(log_probs.concat(), back)
 
     def decode_best(self, texts, strategy):
         tokens, log_probs = self._decode(texts, strategy)
@@ -198,6 +239,7 @@ class Seq2SeqEndpoints:
             "beam_width": self.beam.width, "alpha": self.beam.alpha,
             "n_best": self.nbest_strategy.n_best, "max_input_length": self.max_input_length,
             "overlong": self.overlong, "max_output_length": self.max_output_length,
+            "chunk_size": self.chunk_size,
             "empty_input": "empty output, score 0.0",
             "unknown_symbols": "mapped to the OOV id 1",
         }

@@ -247,3 +247,29 @@ def test_an_empty_batch_returns_empty_outputs(g2p):
         assert loaded.signatures[name](inputs=none)["outputs"].shape == (0,)
     assert loaded.signatures["nbest"](inputs=none)["scores"].shape == (0, 4)
     assert loaded.signatures["score"](inputs=none, outputs=none)["scores"].shape == (0,)
+
+
+def test_decoding_in_length_sorted_chunks_changes_no_output(g2p, tmp_path):
+    """chunk_size=3 decodes the words sorted by length three at a time (the last chunk
+    partial), each chunk cut to its own longest word: the outputs, n-best lists and
+    scores are those of the whole batch decoded at once, in the request's order."""
+    model, letters, phones, _ = g2p
+    words = QUERIES + ["tea", "c", "world"]
+    path = export_saved_model(model, tmp_path / "m", source_vocabulary=letters,
+                              target_vocabulary=phones, max_input_length=8, chunk_size=3)
+    loaded = tf.saved_model.load(str(path))
+    for name, strategy in (("serving_default", BeamSearch(4, n_best=1)), ("greedy", Greedy()),
+                           ("nbest", BeamSearch(4, n_best=4))):
+        out = loaded.signatures[name](inputs=tf.constant(words))
+        ids = letters.encode(words).to_tensor()
+        result = model.generate({"inputs": ids, "inputs_mask": ids != 0}, strategy,
+                                max_length=2 * ids.shape[1] + 10)
+        expected = [phones.decode_python(row) for row in np.asarray(result["tokens"])]
+        got = np.asarray(out["outputs"]).reshape(len(words), -1)
+        assert [[s.decode() for s in row] for row in got] == expected
+        np.testing.assert_allclose(out["scores"].numpy().reshape(len(words), -1),
+                                   np.asarray(result["log_probs"]), rtol=1e-5, atol=1e-5)
+    assert read_metadata(path)["serving"]["chunk_size"] == 3
+    with pytest.raises(ValueError, match="Received: chunk_size=0"):
+        export_saved_model(model, tmp_path / "bad", source_vocabulary=letters,
+                           target_vocabulary=phones, chunk_size=0)
