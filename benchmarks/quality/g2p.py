@@ -24,6 +24,7 @@ from benchmarks.quality.common import save_result, seed_everything  # noqa: E402
 from seqmodels.decoding import BeamSearch, Greedy  # noqa: E402
 from seqmodels.export import export_saved_model  # noqa: E402
 from seqmodels.g2p import evaluate, make_dataset, read_split, vocabularies  # noqa: E402
+from seqmodels.losses import SequenceLoss  # noqa: E402
 from seqmodels.models import EncoderDecoder  # noqa: E402
 from seqmodels.training import TimeBudget  # noqa: E402
 
@@ -32,7 +33,8 @@ def build_model(letters, phones, args):
     return EncoderDecoder(
         letters.size, phones.size, embedding_dim=args.embedding_dim, cell=args.cell,
         units=args.units, encoder_units=args.encoder_units, bidirectional_encoder=True,
-        attention=args.attention, dropout=args.dropout, output_dropout=args.dropout)
+        encoder_layers=args.encoder_layers, attention=args.attention, dropout=args.dropout,
+        output_dropout=args.dropout)
 
 
 def main(argv=None):
@@ -44,11 +46,15 @@ def main(argv=None):
     parser.add_argument("--attention", default="luong")
     parser.add_argument("--units", type=int, default=256)
     parser.add_argument("--encoder-units", type=int, default=256)
+    parser.add_argument("--encoder-layers", type=int, default=1)
     parser.add_argument("--embedding-dim", type=int, default=128)
     parser.add_argument("--dropout", type=float, default=0.2)
     parser.add_argument("--batch-size", type=int, default=256)
     parser.add_argument("--learning-rate", type=float, default=2e-3)
     parser.add_argument("--patience", type=int, default=2, help="epochs before halving the LR")
+    parser.add_argument("--label-smoothing", type=float, default=0.0)
+    parser.add_argument("--ema", type=float, default=None,
+                        help="Keras's weight EMA (optimizer use_ema) with this momentum")
     parser.add_argument("--beam", type=int, default=5)
     parser.add_argument("--limit", type=int, default=None, help="words per split (smoke runs)")
     parser.add_argument("--name", default="g2p")
@@ -90,9 +96,12 @@ def export(model, letters, phones, result, directory):
 
 def train_model(args, argv, train, valid, test, letters, phones, start):
     model = build_model(letters, phones, args)
+    ema = {} if args.ema is None else {"use_ema": True, "ema_momentum": args.ema}
     model.compile(
-        optimizer=keras.optimizers.Adam(args.learning_rate, clipnorm=5.0),
-        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=0),
+        optimizer=keras.optimizers.Adam(args.learning_rate, clipnorm=5.0, **ema),
+        loss=(SequenceLoss(ignore_class=0, label_smoothing=args.label_smoothing)
+              if args.label_smoothing else  # the recorded runs' loss, kept for comparison
+              keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=0)),
         weighted_metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")],
     )
     history = model.fit(

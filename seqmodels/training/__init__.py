@@ -1,6 +1,6 @@
 """Training helpers: exact resume after a kill, deterministic mode, an atomic best-model file,
 scheduled sampling against exposure bias, a wall-clock budget, a stop at the first non-finite
-loss."""
+loss, checkpoint averaging."""
 
 from seqmodels.training.best_model import BestModelCheckpoint
 from seqmodels.training.determinism import deterministic
@@ -12,7 +12,8 @@ from seqmodels.training.scheduled_sampling import (
     teacher_forcing_ratio,
 )
 from seqmodels.training.time_budget import TimeBudget
+from seqmodels.training.weight_averaging import AverageLastEpochs
 
-__all__ = ["SCHEDULES", "BestModelCheckpoint", "EpochData", "ExactResume", "NonFiniteLossError",
-           "ScheduledSampling", "StopOnNonFiniteLoss", "TimeBudget", "deterministic",
-           "read_progress", "teacher_forcing_ratio"]
+__all__ = ["SCHEDULES", "AverageLastEpochs", "BestModelCheckpoint", "EpochData", "ExactResume",
+           "NonFiniteLossError", "ScheduledSampling", "StopOnNonFiniteLoss", "TimeBudget",
+           "deterministic", "read_progress", "teacher_forcing_ratio"]
