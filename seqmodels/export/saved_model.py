@@ -15,7 +15,12 @@ from seqmodels.constants import SERVING_MAX_INPUT_LENGTH
 from seqmodels.export.seq2seq import Seq2SeqEndpoints
 from seqmodels.export.sequences import SequenceEndpoints
 from seqmodels.export.versioned import write_version
-from seqmodels.models import AlignedManyToMany, EncoderDecoder, ManyToOne
+from seqmodels.models import (
+    AlignedManyToMany,
+    EncoderDecoder,
+    EncoderDecoderEnsemble,
+    ManyToOne,
+)
 
 TEXT_OPTIONS = ("max_input_length", "overlong")
 SEQ2SEQ_OPTIONS = ("source_vocabulary", "target_vocabulary", "beam_width", "alpha", "n_best",
@@ -36,7 +41,7 @@ def _check_options(model, options, allowed, required=()):
 def _endpoints(model, options):
     """The endpoint builder for `model`'s kind, with only the options that kind takes."""
     options = {"max_input_length": SERVING_MAX_INPUT_LENGTH, **options}
-    if isinstance(model, EncoderDecoder):
+    if isinstance(model, (EncoderDecoder, EncoderDecoderEnsemble)):
         _check_options(model, options, SEQ2SEQ_OPTIONS,
                        required=("source_vocabulary", "target_vocabulary"))
         options = dict(options)
@@ -46,7 +51,8 @@ def _endpoints(model, options):
         _check_options(model, options, SEQUENCE_OPTIONS)
         return SequenceEndpoints(model, **options)
     raise TypeError(
-        "Expected a built seqmodels EncoderDecoder, ManyToOne or AlignedManyToMany. "
+        "Expected a built seqmodels EncoderDecoder, EncoderDecoderEnsemble, ManyToOne or "
+        "AlignedManyToMany. "
         f"Received: {type(model).__name__}.")
 
 
@@ -87,7 +93,8 @@ def export_saved_model(
     """Writes `model` with its serving signatures to `directory/<version>/`, atomically.
 
     Args:
-        model: a built `EncoderDecoder`, `ManyToOne` or `AlignedManyToMany`.
+        model: a built `EncoderDecoder` (or `EncoderDecoderEnsemble`), `ManyToOne` or
+            `AlignedManyToMany`.
         directory: the model's folder, e.g. `"saved_models/g2p"`.
         version: int or None (the next integer after the highest one present).
         data: description of the training data, stored in the metadata.

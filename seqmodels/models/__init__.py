@@ -4,6 +4,8 @@
     AlignedManyToMany   sequence -> one output per step   (tagging, per-step regression)
     OneToMany           vector -> sequence                (generation, teacher forcing)
     EncoderDecoder      sequence -> sequence              (seq2seq with attention)
+
+    EncoderDecoderEnsemble  several EncoderDecoders decoded as one (mean log-probabilities)
 """
 
 from seqmodels.models.aligned import AlignedManyToMany
@@ -11,6 +13,7 @@ from seqmodels.models.attention import BahdanauAttention, LuongAttention
 from seqmodels.models.decoder_stack import DecoderStack
 from seqmodels.models.encoder import RecurrentEncoder
 from seqmodels.models.encoder_decoder import EncoderDecoder
+from seqmodels.models.ensemble import EncoderDecoderEnsemble
 from seqmodels.models.inputs import TokenEmbedding
 from seqmodels.models.many_to_one import ManyToOne
 from seqmodels.models.one_to_many import OneToMany
@@ -21,6 +24,7 @@ __all__ = [
     "BahdanauAttention",
     "DecoderStack",
     "EncoderDecoder",
+    "EncoderDecoderEnsemble",
     "LuongAttention",
     "ManyToOne",
     "OneToMany",

@@ -35,8 +35,6 @@ import keras
 from keras import ops
 
 from seqmodels.cells.base import check_rate, check_units
-from seqmodels.decoding import decode
-from seqmodels.decoding.resolve import resolve_strategy
 from seqmodels.layers.call_checks import check_same_batch
 from seqmodels.layers.scan import time_scan
 from seqmodels.models.attention import BahdanauAttention, LuongAttention
@@ -44,6 +42,7 @@ from seqmodels.models.base import check_positive
 from seqmodels.models.building import BuildByCall
 from seqmodels.models.decoder_stack import DecoderStack
 from seqmodels.models.encoder import RecurrentEncoder
+from seqmodels.models.generation import generate
 from seqmodels.models.inputs import TokenEmbedding, check_sequence_rank, read_sequence
 
 ATTENTIONS = ("luong", "bahdanau", None)
@@ -290,19 +289,8 @@ class EncoderDecoder(BuildByCall, keras.Model):
         Returns:
             the dict of `seqmodels.decoding.decode`: `tokens`, `lengths`, `scores`, ...
         """
-        state = self.encode(inputs)
-        source_length = ops.shape(state["memory"])[1]
-        if max_length is None:
-            max_length = 2 * source_length + 10
-        source = {k: state.pop(k) for k in self.SOURCE_STATE if k in state}
-
-        def step(tokens, hypotheses):  # the loop tiles and reorders the hypotheses only
-            logits, new, weights = self.decode_step(tokens, {**hypotheses, **source})
-            return logits, {k: new[k] for k in hypotheses}, weights
-
-        return decode(step, state, resolve_strategy(strategy),
-                      max_length=max_length, min_length=min_length,
-                      attention_length=source_length if return_attention else None)
+        return generate(self, inputs, strategy, max_length=max_length, min_length=min_length,
+                        return_attention=return_attention)
 
     def _bahdanau_sequence(self, embedded, state, training):
         """Scan the Bahdanau `_step` over time: `(B, T, E)` -> `((B, T, U), (B, T, S))`."""

@@ -273,3 +273,33 @@ def test_decoding_in_length_sorted_chunks_changes_no_output(g2p, tmp_path):
     with pytest.raises(ValueError, match="Received: chunk_size=0"):
         export_saved_model(model, tmp_path / "bad", source_vocabulary=letters,
                            target_vocabulary=phones, chunk_size=0)
+
+
+def test_an_ensemble_exports_as_one_model(g2p, tmp_path):
+    """Two differently trained members, decoded as one: the loaded signatures give the
+    in-memory ensemble's outputs and scores, and `score` agrees with them."""
+    from seqmodels.models import EncoderDecoderEnsemble
+    from tests.seqmodels.export.conftest import tiny_g2p
+
+    model, letters, phones, _ = g2p
+    other, _, _ = tiny_g2p(attention="luong", seed=1, epochs=40)
+    ensemble = EncoderDecoderEnsemble([model, other])
+    path = export_saved_model(ensemble, tmp_path / "m", source_vocabulary=letters,
+                              target_vocabulary=phones, max_input_length=8)
+    loaded = tf.saved_model.load(str(path))
+    assert sorted(loaded.signatures) == SIGNATURES
+    for name, strategy in (("serving_default", BeamSearch(4, n_best=1)), ("greedy", Greedy())):
+        out = loaded.signatures[name](inputs=tf.constant(QUERIES))
+        expected, log_probs = in_memory(ensemble, letters, phones, QUERIES, strategy)
+        assert strings(out["outputs"]) == expected
+        np.testing.assert_allclose(out["scores"].numpy(), log_probs, rtol=1e-5, atol=1e-5)
+        scored = loaded.signatures["score"](inputs=tf.constant(QUERIES), outputs=out["outputs"])
+        np.testing.assert_allclose(scored["scores"].numpy(), log_probs, atol=1e-4)
+    state = loaded.signatures["encode"](inputs=tf.constant(QUERIES))
+    assert {"memory_0", "memory_1", "feed_0"} <= set(state)
+    step = loaded.signatures["decode_step"](tokens=tf.fill([len(QUERIES)], 2), **state)
+    first = np.asarray(ensemble.generate(
+        {"inputs": letters.encode(QUERIES).to_tensor()}, Greedy(), max_length=1)["tokens"])
+    logits = step["logits"].numpy()
+    logits[:, :3] = -np.inf
+    np.testing.assert_array_equal(logits.argmax(-1), first[:, 0, 0])

@@ -1,0 +1,39 @@
+"""Free-running decoding of an encoder-decoder: the source read by index, the hypotheses tiled.
+
+A model that `generate` drives has `encode(inputs) -> state dict`,
+`decode_step(tokens, state) -> (logits, state, weights)` and `SOURCE_STATE`,
+the names of the state entries that hold the source (`(B, S, ...)`, the
+first of them a memory whose axis 1 is the source length). Those entries are
+passed to every step as they are, once per input; only the per-hypothesis
+entries go through the decoding loop, which tiles them to `B * K` rows and
+reorders them by the beam's choice of parents.
+"""
+
+from keras import ops
+
+from seqmodels.decoding import decode
+from seqmodels.decoding.resolve import resolve_strategy
+
+
+def generate(model, inputs, strategy="greedy", max_length=None, min_length=0,
+             return_attention=False):
+    """`model`'s free-running outputs for a batch of sources (see `seqmodels.decoding.decode`).
+
+    `max_length` defaults to `2 * S + 10` for a batch whose longest source has `S` steps.
+    """
+    state = dict(model.encode(inputs))
+    source = {k: state.pop(k) for k in model.SOURCE_STATE if k in state}
+    source_length = ops.shape(source[model.SOURCE_STATE[0]])[1]
+    if max_length is None:
+        max_length = 2 * source_length + 10
+
+    def step(tokens, hypotheses):
+        logits, new, weights = model.decode_step(tokens, {**hypotheses, **source})
+        return logits, {k: new[k] for k in hypotheses}, weights
+
+    return decode(step, state, resolve_strategy(strategy),
+                  max_length=max_length, min_length=min_length,
+                  attention_length=source_length if return_attention else None)
+
+
+__all__ = ["generate"]
