@@ -5,9 +5,10 @@
 
 The parent writes the CMUdict held-out test words to a file and starts a
 child process in which `keras`, `seqmodels` and `pipelines` cannot be
-imported; the child loads every model with `tf.saved_model.load` and, for
-`greedy` and `serving_default` (beam 4), in `--rounds` interleaved rounds
-(model after model, so a busy moment hits them alike):
+imported; the child loads every model with `tf.saved_model.load`, makes one
+warm-up pass (timed: an XLA export compiles each chunk shape on first use)
+and then, for `greedy` and `serving_default` (beam 4), in `--rounds`
+interleaved rounds (model after model, so a busy moment hits them alike):
 
 - words/s at batch 256 over every test word, in dataset order (not sorted);
 - latency at batch 1 (p50, p99, ms) over `--calls` single words.
@@ -64,11 +65,13 @@ def child(words_file, out_file, models, rounds, calls, batch_size):
     loaded = [tf.saved_model.load(m) for m in models]
     runs = {(m, s): {"words_per_s": [], "p50_ms": [], "p99_ms": []}
             for m in range(len(models)) for s in SIGNATURES}
-    outputs = {}
-    for model in loaded:  # warm-up: one batch and one word per signature
+    outputs, cold = {}, {}
+    for m, model in enumerate(loaded):  # warm-up: a whole pass (XLA compiles on first use)
         for name in SIGNATURES:
-            model.signatures[name](inputs=tf.constant(words[:batch_size]))
-            model.signatures[name](inputs=tf.constant(words[:1]))
+            start = time.perf_counter()
+            _batch_pass(model.signatures[name], words, batch_size)
+            _latencies(model.signatures[name], words[:calls])
+            cold[(m, name)] = time.perf_counter() - start
     for _ in range(rounds):
         for m, model in enumerate(loaded):
             for name in SIGNATURES:
@@ -86,6 +89,7 @@ def child(words_file, out_file, models, rounds, calls, batch_size):
                 entry[f"{name}_{key}"] = float(np.median(values))
                 entry[f"{name}_{key}_rounds"] = values
             entry[f"{name}_outputs"] = outputs[(m, name)]
+            entry[f"{name}_warm_up_seconds"] = cold[(m, name)]
         result["models"].append(entry)
     pathlib.Path(out_file).write_text(json.dumps(result))
 

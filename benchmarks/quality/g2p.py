@@ -60,6 +60,9 @@ def main(argv=None):
     parser.add_argument("--name", default="g2p")
     parser.add_argument("--load", help="a .keras file of an earlier run: skip training")
     parser.add_argument("--export", help="also export the SavedModel to this model directory")
+    parser.add_argument("--chunk-size", type=int, default=64, help="export: rows decoded together")
+    parser.add_argument("--jit-compile", action=argparse.BooleanOptionalAction, default=True,
+                        help="export: decode each chunk with XLA")
     args = parser.parse_args(argv)
 
     seed_everything(args.seed)
@@ -79,10 +82,11 @@ def main(argv=None):
         model.save(f"/tmp/{args.name}_seed{args.seed}.keras")
         print(save_result(f"{args.name}_seed{args.seed}", result))
     if args.export:
-        print(export(model, letters, phones, result, args.export))
+        print(export(model, letters, phones, result, args.export, chunk_size=args.chunk_size,
+                     jit_compile=args.jit_compile))
 
 
-def export(model, letters, phones, result, directory):
+def export(model, letters, phones, result, directory, **options):
     """The serving SavedModel (beam 4), with the measured figures in its metadata."""
     metrics = {k: {m: v[m] for m in ("wer", "per")} for k, v in result.items()
                if isinstance(v, dict) and "wer" in v}
@@ -91,7 +95,7 @@ def export(model, letters, phones, result, directory):
             "test_words": result["test_words"]}
     return export_saved_model(model, directory, source_vocabulary=letters,
                               target_vocabulary=phones, beam_width=4, max_input_length=48,
-                              data=data, metrics=metrics)
+                              data=data, metrics=metrics, **options)
 
 
 def train_model(args, argv, train, valid, test, letters, phones, start):

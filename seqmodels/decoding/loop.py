@@ -82,7 +82,8 @@ def _check_lengths(max_length, min_length, end_id):
 
 
 def decode(step_fn, state, strategy, *, max_length, min_length=0,
-           start_id=constants.START_ID, end_id=constants.END_ID, attention_length=None):
+           start_id=constants.START_ID, end_id=constants.END_ID, attention_length=None,
+           buffer_length=None):
     """Runs `step_fn` from START until every hypothesis has emitted END or `max_length` steps.
 
     Args:
@@ -93,16 +94,27 @@ def decode(step_fn, state, strategy, *, max_length, min_length=0,
         min_length: int. END is forbidden before this many tokens.
         attention_length: int or scalar tensor `S`, or None. When given, also
             return each step's attention weights over the `S` source steps.
+        buffer_length: int or None. Length `L` of the output buffers (default
+            `max_length`). A Python int >= any `max_length` tensor gives the loop
+            static shapes, as XLA (`jit_compile=True`) needs; the outputs are
+            then `L` long, PAD after `max_length`.
 
     Returns:
         dict, hypotheses best first (`n = strategy.n_best` or 1):
-        `tokens` int32 `(B, n, max_length)` (PAD after END), `lengths` int32
+        `tokens` int32 `(B, n, L)` (PAD after END; `L = max_length` unless
+        `buffer_length` is given), `lengths` int32
         `(B, n)` (END included), `scores` float32 `(B, n)` (the strategy's
         ranking score: the log-probability, length-normalised for beam
         search), `log_probs` float32 `(B, n)` (the plain log-probability) and,
-        if asked, `attention` float32 `(B, n, max_length, S)`.
+        if asked, `attention` float32 `(B, n, L, S)`.
     """
     _check_lengths(max_length, min_length, end_id)
+    if buffer_length is not None and (
+            not _is_int(buffer_length) or buffer_length < 1
+            or (_is_int(max_length) and buffer_length < max_length)):
+        raise ValueError(f"Expected `buffer_length` to be an integer >= max_length. Received: "
+                         f"buffer_length={buffer_length!r}, max_length={max_length!r}.")
+    length = max_length if buffer_length is None else buffer_length
     return_attention = attention_length is not None
     width = strategy.width
     leaves = keras.tree.flatten(state)
@@ -137,11 +149,11 @@ def decode(step_fn, state, strategy, *, max_length, min_length=0,
         ops.convert_to_tensor(0, "int32"),
         ops.full((batch * width,), start_id, dtype="int32"),
         state,
-        ops.zeros((batch, width, max_length), dtype="int32"),
+        ops.zeros((batch, width, length), dtype="int32"),
         ops.cast(strategy.initial_sums(batch), "float32"),
         ops.zeros((batch, width), dtype="int32"),
         ops.zeros((batch, width), dtype="bool"),
-        ops.zeros((batch, width, max_length, attention_length) if return_attention else (1,),
+        ops.zeros((batch, width, length, attention_length) if return_attention else (1,),
                   "float32"),
     )
     _, _, _, tokens, sums, lengths, _, attention = ops.while_loop(cond, body, loop_vars)

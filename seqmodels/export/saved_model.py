@@ -24,7 +24,7 @@ from seqmodels.models import (
 
 TEXT_OPTIONS = ("max_input_length", "overlong")
 SEQ2SEQ_OPTIONS = ("source_vocabulary", "target_vocabulary", "beam_width", "alpha", "n_best",
-                   "max_output_length", "chunk_size", *TEXT_OPTIONS)
+                   "max_output_length", "chunk_size", "jit_compile", *TEXT_OPTIONS)
 SEQUENCE_OPTIONS = ("class_names", "vocabulary", "input_scaling", "output_scaling",
                     "last_steps", *TEXT_OPTIONS)
 
@@ -103,7 +103,8 @@ def export_saved_model(
             `target_vocabulary` (required), `beam_width` (4), `alpha` (0.0),
             `n_best` (4), `max_input_length`, `overlong` ("truncate" or
             "error"), `max_output_length`, `chunk_size` (64 rows decoded together,
-            sorted by length); see `seqmodels.export.seq2seq`.
+            sorted by length), `jit_compile` (False; XLA per chunk); see
+            `seqmodels.export.seq2seq`.
             For the others: `class_names`, `vocabulary`, `input_scaling`,
             `output_scaling`, `last_steps`, `max_input_length`, `overlong`; see
             `seqmodels.export.sequences`. `max_input_length` defaults to

@@ -36,6 +36,9 @@ from seqmodels.export.text import (
     teacher_forcing_ids,
 )
 from seqmodels.layers.call_checks import with_assertions
+from seqmodels.models.generation import generate
+
+LENGTH_BUCKET = 4  # with jit_compile, chunk widths are rounded up to a multiple of this
 
 
 def _flat_state(state):
@@ -76,11 +79,15 @@ class Seq2SeqEndpoints:
             to its own longest input and stopping when its own outputs end, so a
             short word does not pay for the batch's longest. Outputs come back in
             the request's order, the same as decoding the batch at once.
+        jit_compile: bool. Decode each chunk with XLA (compiled on first use of
+            each bucketed chunk shape, then reused): fewer, fused kernels per
+            step, for lower latency and higher throughput on CPU. Needs a bounded
+            output (`max_input_length` or `max_output_length`).
     """
 
     def __init__(self, model, source_vocabulary, target_vocabulary, *, beam_width=4, alpha=0.0,
                  n_best=4, max_input_length=None, overlong="truncate", max_output_length=None,
-                 chunk_size=64):
+                 chunk_size=64, jit_compile=False):
         check_overlong_policy(overlong, max_input_length)
         if not isinstance(chunk_size, int) or isinstance(chunk_size, bool) or chunk_size < 1:
             raise ValueError(f"Expected `chunk_size` to be a positive integer. Received: "
@@ -97,6 +104,11 @@ class Seq2SeqEndpoints:
         if max_output_length is None and max_input_length is not None:
             max_output_length = 2 * max_input_length + 10  # the longest `2 * S + 10` can be
         self.max_output_length = max_output_length
+        if jit_compile and max_output_length is None:
+            raise ValueError("jit_compile=True needs a bounded output length (XLA compiles "
+                             "static shapes): set max_input_length or max_output_length. "
+                             "Received: max_input_length=None, max_output_length=None.")
+        self.jit_compile = bool(jit_compile)
         self._check_vocabularies()
 
     def _check_vocabularies(self):
@@ -143,17 +155,14 @@ class Seq2SeqEndpoints:
         rows, size = tf.shape(ids)[0], self.chunk_size
         count = tf.maximum((rows + size - 1) // size, 1)  # an empty batch runs once, on 0 rows
         n = getattr(strategy, "n_best", 1)
+        decode_chunk = self._chunk_decoder(strategy)
 
         def body(i, tokens, log_probs):
             start = i * size
             end = tf.minimum(start + size, rows)
             width = tf.maximum(tf.reduce_max(tf.concat([lengths[start:end], [0]], 0)), 1)
-            chunk = ids[start:end, :width]  # (c, width)
-            result = self.model.generate(
-                {"inputs": chunk, "inputs_mask": tf.not_equal(chunk, constants.PAD_ID)},
-                strategy, max_length=max_length)
-            return (i + 1, tokens.write(i, result["tokens"]),
-                    log_probs.write(i, result["log_probs"]))
+            chunk_tokens, chunk_log_probs = decode_chunk(ids[start:end, :width], max_length)
+            return i + 1, tokens.write(i, chunk_tokens), log_probs.write(i, chunk_log_probs)
 
         arrays = (tf.TensorArray(tf.int32, size=count, infer_shape=False,
                                  element_shape=tf.TensorShape([None, n, None])),
@@ -162,6 +171,37 @@ class Seq2SeqEndpoints:
         _, tokens, log_probs = tf.while_loop(lambda i, *_: i < count, body, (0, *arrays))
         back = tf.math.invert_permutation(order)  # sorted position of each original row
         return tf.gather(tokens.concat(), back), tf.gather(log_probs.concat(), back)
+
+    def _chunk_decoder(self, strategy):
+        """`(ids (c, S), max_length) -> (tokens (c, n, L), log_probs (c, n))` for one chunk.
+
+        With `jit_compile`, the chunk is padded to a bucketed shape (rows: a power
+        of two up to `chunk_size`, repeating its last row; columns: a multiple of
+        `LENGTH_BUCKET`, PAD) and decoded by an XLA-compiled function whose
+        buffers are `max_output_length` long, so few shapes are ever compiled.
+        """
+        def run(ids, max_length):
+            result = generate(self.model, {"inputs": ids,
+                                           "inputs_mask": tf.not_equal(ids, constants.PAD_ID)},
+                              strategy, max_length=max_length,
+                              buffer_length=self.max_output_length if self.jit_compile else None)
+            return result["tokens"], result["log_probs"]
+
+        if not self.jit_compile:
+            return run
+        compiled = tf.function(run, jit_compile=True, reduce_retracing=True)
+        sizes = tf.constant([2 ** k for k in range(self.chunk_size.bit_length())
+                             if 2 ** k < self.chunk_size] + [self.chunk_size])
+
+        def padded(ids, max_length):
+            rows, width = tf.shape(ids)[0], tf.shape(ids)[1]
+            target = tf.reduce_min(tf.boolean_mask(sizes, sizes >= rows))
+            ids = tf.concat([ids, tf.repeat(ids[-1:], target - rows, axis=0)], 0)
+            ids = tf.pad(ids, [[0, 0], [0, -width % LENGTH_BUCKET]])
+            tokens, log_probs = compiled(ids, max_length)
+            return tokens[:rows], log_probs[:rows]
+
+        return padded
 
     def decode_best(self, texts, strategy):
         tokens, log_probs = self._decode(texts, strategy)
@@ -239,7 +279,7 @@ class Seq2SeqEndpoints:
             "beam_width": self.beam.width, "alpha": self.beam.alpha,
             "n_best": self.nbest_strategy.n_best, "max_input_length": self.max_input_length,
             "overlong": self.overlong, "max_output_length": self.max_output_length,
-            "chunk_size": self.chunk_size,
+            "chunk_size": self.chunk_size, "jit_compile": self.jit_compile,
             "empty_input": "empty output, score 0.0",
             "unknown_symbols": "mapped to the OOV id 1",
         }

@@ -16,7 +16,7 @@ from seqmodels.decoding.resolve import resolve_strategy
 
 
 def generate(model, inputs, strategy="greedy", max_length=None, min_length=0,
-             return_attention=False):
+             return_attention=False, buffer_length=None):
     """`model`'s free-running outputs for a batch of sources (see `seqmodels.decoding.decode`).
 
     `max_length` defaults to `2 * S + 10` for a batch whose longest source has `S` steps.
@@ -33,7 +33,8 @@ def generate(model, inputs, strategy="greedy", max_length=None, min_length=0,
 
     return decode(step, state, resolve_strategy(strategy),
                   max_length=max_length, min_length=min_length,
-                  attention_length=source_length if return_attention else None)
+                  attention_length=source_length if return_attention else None,
+                  buffer_length=buffer_length)
 
 
 __all__ = ["generate"]

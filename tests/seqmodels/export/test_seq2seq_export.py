@@ -249,14 +249,17 @@ def test_an_empty_batch_returns_empty_outputs(g2p):
     assert loaded.signatures["score"](inputs=none, outputs=none)["scores"].shape == (0,)
 
 
-def test_decoding_in_length_sorted_chunks_changes_no_output(g2p, tmp_path):
+@pytest.mark.parametrize("jit_compile", [False, True])
+def test_decoding_in_length_sorted_chunks_changes_no_output(g2p, tmp_path, jit_compile):
     """chunk_size=3 decodes the words sorted by length three at a time (the last chunk
-    partial), each chunk cut to its own longest word: the outputs, n-best lists and
-    scores are those of the whole batch decoded at once, in the request's order."""
+    partial), each chunk cut to its own longest word (with XLA: padded to a bucketed
+    shape): the outputs, n-best lists and scores are those of the whole batch decoded
+    at once, in the request's order."""
     model, letters, phones, _ = g2p
     words = QUERIES + ["tea", "c", "world"]
     path = export_saved_model(model, tmp_path / "m", source_vocabulary=letters,
-                              target_vocabulary=phones, max_input_length=8, chunk_size=3)
+                              target_vocabulary=phones, max_input_length=8, chunk_size=3,
+                              jit_compile=jit_compile)
     loaded = tf.saved_model.load(str(path))
     for name, strategy in (("serving_default", BeamSearch(4, n_best=1)), ("greedy", Greedy()),
                            ("nbest", BeamSearch(4, n_best=4))):
@@ -270,9 +273,17 @@ def test_decoding_in_length_sorted_chunks_changes_no_output(g2p, tmp_path):
         np.testing.assert_allclose(out["scores"].numpy().reshape(len(words), -1),
                                    np.asarray(result["log_probs"]), rtol=1e-5, atol=1e-5)
     assert read_metadata(path)["serving"]["chunk_size"] == 3
+    assert read_metadata(path)["serving"]["jit_compile"] is jit_compile
+    single = loaded.signatures["greedy"](inputs=tf.constant(["hello"]))  # a 1-row chunk
+    expected, _ = in_memory(model, letters, phones, ["hello"], Greedy())
+    assert strings(single["outputs"]) == expected
+    assert loaded.signatures["nbest"](inputs=tf.constant([], tf.string))["scores"].shape == (0, 4)
     with pytest.raises(ValueError, match="Received: chunk_size=0"):
         export_saved_model(model, tmp_path / "bad", source_vocabulary=letters,
                            target_vocabulary=phones, chunk_size=0)
+    with pytest.raises(ValueError, match="jit_compile=True needs a bounded output"):
+        export_saved_model(model, tmp_path / "bad", source_vocabulary=letters,
+                           target_vocabulary=phones, max_input_length=None, jit_compile=True)
 
 
 def test_an_ensemble_exports_as_one_model(g2p, tmp_path):
