@@ -26,7 +26,7 @@ from seqmodels.export import export_saved_model  # noqa: E402
 from seqmodels.g2p import evaluate, make_dataset, read_split, vocabularies  # noqa: E402
 from seqmodels.losses import SequenceLoss  # noqa: E402
 from seqmodels.models import EncoderDecoder  # noqa: E402
-from seqmodels.training import TimeBudget  # noqa: E402
+from seqmodels.training import AverageLastEpochs, TimeBudget  # noqa: E402
 
 
 def build_model(letters, phones, args):
@@ -53,6 +53,8 @@ def main(argv=None):
     parser.add_argument("--learning-rate", type=float, default=2e-3)
     parser.add_argument("--patience", type=int, default=2, help="epochs before halving the LR")
     parser.add_argument("--label-smoothing", type=float, default=0.0)
+    parser.add_argument("--average", type=int, default=None,
+                        help="end on the mean weights of the last N epochs (AverageLastEpochs)")
     parser.add_argument("--ema", type=float, default=None,
                         help="Keras's weight EMA (optimizer use_ema) with this momentum")
     parser.add_argument("--beam", type=int, default=5)
@@ -114,7 +116,8 @@ def train_model(args, argv, train, valid, test, letters, phones, start):
         epochs=args.epochs, verbose=2,
         callbacks=[TimeBudget(args.minutes),
                    keras.callbacks.ReduceLROnPlateau("val_loss", factor=0.5,
-                                                     patience=args.patience, min_lr=5e-5)],
+                                                     patience=args.patience, min_lr=5e-5),
+                   *([AverageLastEpochs(args.average)] if args.average else [])],
     )
     train_seconds = time.perf_counter() - start
     return model, {"command": "benchmarks/quality/g2p.py " + " ".join(argv or sys.argv[1:]),
