@@ -26,7 +26,8 @@ demo: $(STAMP)
 # trains and decodes an EncoderDecoder end to end: with the encoder-decoder and one-to-many
 # files too, make test took 29.5 min on 2 cores here, at the 30-minute limit.)
 JAX_SUBSET := tests/seqmodels/cells tests/seqmodels/layers tests/seqmodels/decoding \
-	tests/seqmodels/models/test_implementation.py tests/seqmodels/test_backends.py
+	tests/seqmodels/models/test_implementation.py tests/seqmodels/test_backends.py \
+	tests/seqmodels/models/test_ensemble.py tests/seqmodels/training/test_weight_averaging.py
 
 test: $(STAMP)
 	$(BIN)/ruff check seqmodels seqmodels_cli.py pipelines tests benchmarks
