@@ -26,7 +26,7 @@ from seqmodels.export import export_saved_model  # noqa: E402
 from seqmodels.g2p import evaluate, make_dataset, read_split, vocabularies  # noqa: E402
 from seqmodels.losses import SequenceLoss  # noqa: E402
 from seqmodels.models import EncoderDecoder  # noqa: E402
-from seqmodels.training import AverageLastEpochs, TimeBudget  # noqa: E402
+from seqmodels.training import AverageLastEpochs, EpochMetric, TimeBudget  # noqa: E402
 
 
 def build_model(letters, phones, args):
@@ -55,6 +55,9 @@ def main(argv=None):
     parser.add_argument("--label-smoothing", type=float, default=0.0)
     parser.add_argument("--average", type=int, default=None,
                         help="end on the mean weights of the last N epochs (AverageLastEpochs)")
+    parser.add_argument("--wer-patience", type=int, default=None,
+                        help="log val_wer (greedy, validation split) each epoch; stop after this "
+                             "many epochs without progress and keep the best epoch's weights")
     parser.add_argument("--ema", type=float, default=None,
                         help="Keras's weight EMA (optimizer use_ema) with this momentum")
     parser.add_argument("--beam", type=int, default=5)
@@ -100,6 +103,18 @@ def export(model, letters, phones, result, directory, **options):
                               data=data, metrics=metrics, **options)
 
 
+def wer_stopping(args, valid, letters, phones):
+    """Early stopping on the validation WER of greedy decoding (the test split is not read)."""
+    if args.wer_patience is None:
+        return []
+    if args.average:
+        sys.exit("--wer-patience keeps the best epoch's weights and --average the mean of the "
+                 "last epochs: choose one.")
+    return [EpochMetric("val_wer", lambda m: evaluate(m, valid, letters, phones, Greedy())["wer"]),
+            keras.callbacks.EarlyStopping("val_wer", mode="min", patience=args.wer_patience,
+                                          restore_best_weights=True)]
+
+
 def train_model(args, argv, train, valid, test, letters, phones, start):
     model = build_model(letters, phones, args)
     ema = {} if args.ema is None else {"use_ema": True, "ema_momentum": args.ema}
@@ -117,7 +132,8 @@ def train_model(args, argv, train, valid, test, letters, phones, start):
         callbacks=[TimeBudget(args.minutes),
                    keras.callbacks.ReduceLROnPlateau("val_loss", factor=0.5,
                                                      patience=args.patience, min_lr=5e-5),
-                   *([AverageLastEpochs(args.average)] if args.average else [])],
+                   *([AverageLastEpochs(args.average)] if args.average else []),
+                   *wer_stopping(args, valid, letters, phones)],
     )
     train_seconds = time.perf_counter() - start
     return model, {"command": "benchmarks/quality/g2p.py " + " ".join(argv or sys.argv[1:]),
