@@ -294,7 +294,7 @@ class EncoderDecoder(BuildByCall, keras.Model):
 
     def _bahdanau_sequence(self, embedded, state, training):
         """Scan the Bahdanau `_step` over time: `(B, T, E)` -> `((B, T, U), (B, T, S))`."""
-        self._build_step_layers(embedded.shape[-1], state["memory"].shape)
+        self._build_step_layers(embedded.shape[-1])
         batch, time = ops.shape(embedded)[0], ops.shape(embedded)[1]
         inputs = embedded
         if self.scheduled_sampling:
@@ -319,13 +319,11 @@ class EncoderDecoder(BuildByCall, keras.Model):
         self.decoder.reset_dropout_masks()
         return ops.transpose(attentional, (1, 0, 2)), ops.transpose(weights, (1, 0, 2))
 
-    def _build_step_layers(self, embedding_dim, memory_shape):
+    def _build_step_layers(self, embedding_dim):
         """Layers called inside the loop must own their weights before it starts."""
         if not self.decoder.built:
             self.decoder.build((None, None, embedding_dim + self.units))
-        if not self.attention_layer.built:
-            self.attention_layer.build((None, 1, self.units), memory_shape)
-        if not self.output_layer.built:
+        if not self.output_layer.built:  # (the attention layer: built by `encode`)
             self.output_layer.build((None, self.units))
 
     def _sampling_coins(self, batch, time, training):

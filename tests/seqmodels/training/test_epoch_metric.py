@@ -6,6 +6,7 @@ import pytest
 
 from seqmodels.models import ManyToOne
 from seqmodels.training import EpochMetric
+from tests.seqmodels.training.helpers import RecordWeights, fit_small_classifier
 
 
 class Scripted:
@@ -20,31 +21,15 @@ class Scripted:
         return self.values[self.calls - 1]
 
 
-class RecordWeights(keras.callbacks.Callback):
-    def __init__(self):
-        super().__init__()
-        self.copies = []
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.copies.append([np.array(v.numpy(), copy=True) for v in self.model.weights])
 
 
-def _fit(epochs, callbacks):
-    keras.utils.set_random_seed(0)
-    rng = np.random.default_rng(0)
-    x, y = rng.normal(size=(32, 5, 3)).astype("float32"), rng.integers(0, 2, size=32)
-    model = ManyToOne(2, units=6)
-    model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-    history = model.fit({"inputs": x}, y, epochs=epochs, batch_size=8, verbose=0,
-                        callbacks=callbacks)
-    return model, history
 
 
 def test_early_stopping_on_the_logged_value_stops_and_restores_the_best_epoch():
     fn, recorder = Scripted([0.5, 0.4, 0.45, 0.47, 0.3]), RecordWeights()
     stop = keras.callbacks.EarlyStopping("val_wer", mode="min", patience=1,
                                          restore_best_weights=True)
-    model, history = _fit(5, [recorder, EpochMetric("val_wer", fn), stop])
+    model, history, _ = fit_small_classifier(5, [recorder, EpochMetric("val_wer", fn), stop])
     assert history.history["val_wer"] == [0.5, 0.4, 0.45]  # epoch 3 did not improve: stop
     for variable, best in zip(model.weights, recorder.copies[1]):  # epoch 2's weights
         np.testing.assert_array_equal(np.asarray(variable), best)
@@ -53,16 +38,16 @@ def test_early_stopping_on_the_logged_value_stops_and_restores_the_best_epoch():
 
 def test_every_n_epochs_computes_on_those_and_the_last_and_repeats_between():
     fn = Scripted([0.9, 0.7, 0.6, 0.5])
-    _, history = _fit(5, [EpochMetric("val_wer", fn, every=2)])
+    _, history, _ = fit_small_classifier(5, [EpochMetric("val_wer", fn, every=2)])
     assert history.history["val_wer"] == [0.9, 0.7, 0.7, 0.6, 0.5]  # epochs 1, 2, 4, 5
     assert fn.calls == 4
 
 
 def test_refuses_non_finite_values_clashing_names_and_bad_arguments():
     with pytest.raises(ValueError, match="computed nan at epoch 2"):
-        _fit(3, [EpochMetric("val_wer", Scripted([0.5, float("nan")]))])
+        fit_small_classifier(3, [EpochMetric("val_wer", Scripted([0.5, float("nan")]))])
     with pytest.raises(ValueError, match="'loss' is already logged"):
-        _fit(1, [EpochMetric("loss", Scripted([0.5]))])
+        fit_small_classifier(1, [EpochMetric("loss", Scripted([0.5]))])
     for kwargs, message in (({"name": ""}, "name=''"), ({"fn": 3}, "fn=3"),
                             ({"every": 0}, "every=0")):
         with pytest.raises(ValueError, match=message):
