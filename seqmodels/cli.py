@@ -167,7 +167,8 @@ def _demo(args) -> int:
         return demo.main(epochs=args.epochs, seed=args.seed, data_dir=args.data_dir)
     from seqmodels import g2p
 
-    return g2p.main(minutes=args.minutes, seed=args.seed, data_dir=args.data_dir,
+    minutes = g2p.DEMO_MINUTES if args.minutes is None else args.minutes
+    return g2p.main(minutes=minutes, seed=args.seed, data_dir=args.data_dir,
                     export_dir=args.export_dir)
 
 
@@ -300,7 +301,9 @@ def make_parser() -> argparse.ArgumentParser:
         help="the main job: CMUdict G2P trained, scored, exported and served")
     demo.add_argument("--task", choices=["g2p", "vowels"], default="g2p",
                       help="g2p (the main job) or vowels (a small JapaneseVowels classifier)")
-    demo.add_argument("--minutes", type=float, default=6.0, help="g2p training budget")
+    demo.add_argument("--minutes", type=float, default=None,
+                      help="g2p: stop training after the epoch in which this many minutes "
+                           "have passed (default 10)")
     demo.add_argument("--export-dir", default="saved_models/g2p", help="g2p export target")
     demo.add_argument("--epochs", type=int, default=60, help="vowels epochs")
     demo.add_argument("--seed", type=int, default=0, help="random seed of the demo run")

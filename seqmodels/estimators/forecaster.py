@@ -68,7 +68,8 @@ class SequenceForecaster(SequenceRegressor):
                  bidirectional=False, pooling="last", dropout=0.0, epochs=20, batch_size=32,
                  learning_rate=3e-3, validation_split=0.0, early_stopping=None,
                  distribution=None, random_state=None, verbose=0, strategy=None,
-                 checkpoint_dir=None, checkpoint_every=100, scale_inputs=True):
+                 checkpoint_dir=None, checkpoint_every=100, scale_inputs=True,
+                 learning_rate_halvings=None, average_epochs=None):
         super().__init__(
             cell=cell, units=units, num_layers=num_layers, bidirectional=bidirectional,
             pooling=pooling, dropout=dropout, epochs=epochs, batch_size=batch_size,
@@ -76,7 +77,8 @@ class SequenceForecaster(SequenceRegressor):
             early_stopping=early_stopping, distribution=distribution,
             random_state=random_state, verbose=verbose, strategy=strategy,
             checkpoint_dir=checkpoint_dir, checkpoint_every=checkpoint_every,
-            scale_inputs=scale_inputs)
+            scale_inputs=scale_inputs, learning_rate_halvings=learning_rate_halvings,
+            average_epochs=average_epochs)
         self.window = window
         self.horizon = horizon
         self.stride = stride

@@ -20,7 +20,8 @@ class ManyToOneEstimator(SequenceEstimator):
                  dropout=0.0, embedding_dim=32, epochs=20, batch_size=32, learning_rate=3e-3,
                  bucketing=True, validation_split=0.0, early_stopping=None, distribution=None,
                  random_state=None, verbose=0, strategy=None,
-                 checkpoint_dir=None, checkpoint_every=100, scale_inputs=False):
+                 checkpoint_dir=None, checkpoint_every=100, scale_inputs=False,
+                 learning_rate_halvings=None, average_epochs=None):
         super().__init__(
             cell=cell, units=units, num_layers=num_layers, bidirectional=bidirectional,
             dropout=dropout, embedding_dim=embedding_dim, epochs=epochs, batch_size=batch_size,
@@ -28,7 +29,8 @@ class ManyToOneEstimator(SequenceEstimator):
             early_stopping=early_stopping, distribution=distribution,
             random_state=random_state, verbose=verbose, strategy=strategy,
             checkpoint_dir=checkpoint_dir, checkpoint_every=checkpoint_every,
-            scale_inputs=scale_inputs)
+            scale_inputs=scale_inputs, learning_rate_halvings=learning_rate_halvings,
+            average_epochs=average_epochs)
         self.pooling = pooling
 
     def _build_model(self):

@@ -21,6 +21,8 @@ class SequenceTransducer(SequenceEstimator):
         attention: `"luong"`, `"bahdanau"` or None.
         beam_width: int. Hypotheses kept per input at `predict` (1: greedy).
         max_output_length: int or None. Most output steps (default `2 * S + 10`).
+        label_smoothing: float in [0, 1). Train on targets smoothed towards the
+            uniform distribution over the output tokens (`SequenceLoss`).
         Others: see `SequenceEstimator`; `num_layers` and `bidirectional` are the encoder's.
 
     >>> t = SequenceTransducer(units=8, epochs=1, beam_width=2, random_state=0)
@@ -37,17 +39,24 @@ class SequenceTransducer(SequenceEstimator):
                  learning_rate=3e-3, beam_width=4, max_output_length=None, bucketing=True,
                  validation_split=0.0, early_stopping=None, distribution=None, random_state=None,
                  verbose=0, strategy=None,
-                 checkpoint_dir=None, checkpoint_every=100):
+                 checkpoint_dir=None, checkpoint_every=100, learning_rate_halvings=None,
+                 average_epochs=None, label_smoothing=0.0):
         super().__init__(
             cell=cell, units=units, num_layers=num_layers, bidirectional=bidirectional,
             dropout=dropout, embedding_dim=embedding_dim, epochs=epochs, batch_size=batch_size,
             learning_rate=learning_rate, bucketing=bucketing, validation_split=validation_split,
             early_stopping=early_stopping, distribution=distribution,
             random_state=random_state, verbose=verbose, strategy=strategy,
-            checkpoint_dir=checkpoint_dir, checkpoint_every=checkpoint_every)
+            checkpoint_dir=checkpoint_dir, checkpoint_every=checkpoint_every,
+            learning_rate_halvings=learning_rate_halvings, average_epochs=average_epochs)
         self.attention = attention
         self.beam_width = beam_width
         self.max_output_length = max_output_length
+        self.label_smoothing = label_smoothing
+
+    def __setstate__(self, state):
+        state.setdefault("label_smoothing", 0.0)  # pickles of 0.1
+        super().__setstate__(state)
 
     def _learn_targets(self, y, items):
         self.target_kind_ = self._target_kind(y, items, "y")
@@ -77,6 +86,7 @@ class SequenceTransducer(SequenceEstimator):
             raise ValueError("Expected `attention` in ('luong', 'bahdanau', None). "
                              f"Received: {self.attention!r}.")
         check_int("beam_width", self.beam_width, 1)
+        self._loss()  # SequenceLoss checks label_smoothing
         if self.max_output_length is not None:
             check_int("max_output_length", self.max_output_length, 1)
 
@@ -97,7 +107,7 @@ class SequenceTransducer(SequenceEstimator):
     def _loss(self):
         from seqmodels.losses import SequenceLoss
 
-        return SequenceLoss(ignore_class=0)
+        return SequenceLoss(ignore_class=0, label_smoothing=self.label_smoothing)
 
     def _metrics(self):
         import keras

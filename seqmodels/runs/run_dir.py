@@ -127,6 +127,11 @@ def _first_line(error) -> str:
     return text.splitlines()[0] if text else "no message"
 
 
+def as_json(payload):
+    """`payload` as `write_json` stores it and `read_json` gives it back (tuples as lists)."""
+    return json.loads(json.dumps(payload, default=_plain))
+
+
 def _plain(value):
     """JSON for NumPy scalars and arrays."""
     if hasattr(value, "tolist"):
@@ -134,4 +139,4 @@ def _plain(value):
     return str(value)
 
 
-__all__ = ["RunDir"]
+__all__ = ["RunDir", "as_json"]

@@ -7,7 +7,7 @@ import secrets
 import time
 
 from seqmodels._version import __version__
-from seqmodels.runs.run_dir import RunDir
+from seqmodels.runs.run_dir import RunDir, as_json
 from seqmodels.runs.tasks import Task, get_task, task_of
 from seqmodels.training.distributed import broadcast_from_chief, is_chief
 
@@ -18,7 +18,7 @@ def _config(task, params, data_dir, limit):
 
     files = {"files": task.files, "columns": task.columns} if task.files else {}
     return {"task": task.name, "dataset": task.dataset, "estimator": task.estimator,
-            **files, "params": params, "data_dir": data_dir, "limit": limit,
+            **files, "params": as_json(params), "data_dir": data_dir, "limit": limit,
             "versions": {"seqmodels": __version__, "keras": keras.__version__,
                          "tensorflow": tf.__version__}}
 

@@ -266,12 +266,15 @@ class ExactResume(keras.callbacks.Callback):
         every: int >= 1. Batches between checkpoints (and one at every epoch's end).
         early_stopping: the `keras.callbacks.EarlyStopping` of the same `fit`,
             listed before this callback: its state is checkpointed too.
+        averaging: the `AverageLastEpochs` of the same `fit`, listed before this
+            callback: the epoch-end copies it keeps are checkpointed too.
 
     Give `fit()` this callback last, and `data.dataset()` as `x`. After `fit`,
     `history` holds every epoch's logs, those of earlier processes included.
     """
 
-    def __init__(self, directory, data, fingerprint=None, every=100, early_stopping=None):
+    def __init__(self, directory, data, fingerprint=None, every=100, early_stopping=None,
+                 averaging=None):
         super().__init__()
         if isinstance(every, bool) or not isinstance(every, int) or every < 1:
             raise ValueError(f"Expected `every` to be an integer >= 1. Received: every={every!r}.")
@@ -279,6 +282,7 @@ class ExactResume(keras.callbacks.Callback):
         self.data, self.every = data, every
         self.fingerprint = json.loads(json.dumps(fingerprint or {}))
         self.early_stopping = early_stopping
+        self.averaging = averaging
         self.history = {}
         self._resumed = None  # (epoch, step, metric values) to restore at that epoch's begin
         self._overrun = None  # state after the last batch of a shortened (resumed) epoch
@@ -316,6 +320,7 @@ class ExactResume(keras.callbacks.Callback):
             _assign(groups[group], _nested(group, len(groups[group]), arrays), group)
         self.history = progress["history"]
         self._restore_early_stopping(progress, arrays)
+        self._restore_averaging(progress, arrays)
         epochs = self.params.get("epochs", progress["epoch"])
         if progress["stopped"]:
             self.model._initial_epoch = max(epochs, progress["epoch"])  # nothing to train
@@ -395,7 +400,8 @@ class ExactResume(keras.callbacks.Callback):
                     "steps_per_epoch": self.data.steps_per_epoch, "seed": self.data.seed,
                     "fingerprint": self.fingerprint, "history": self.history,
                     "variables": {group: len(v) for group, v in groups.items()},
-                    "early_stopping": self._early_stopping_state(arrays)}
+                    "early_stopping": self._early_stopping_state(arrays),
+                    "averaging": self._averaging_state(arrays)}
         arrays["progress"] = np.array(json.dumps(progress))
         tmp = self.directory / f".checkpoint.{os.getpid()}.partial"
         with open(tmp, "wb") as f:
@@ -429,6 +435,23 @@ class ExactResume(keras.callbacks.Callback):
             stopping.best = state["best"]
         stopping.best_weights = ([arrays[f"best_{i}"] for i in range(state["best_weights"])]
                                  or None)
+
+    def _averaging_state(self, arrays):
+        """How many epoch-end copies `averaging` keeps (written to `arrays` as average_*)."""
+        if self.averaging is None:
+            return None
+        copies = self.averaging.copies
+        for k, copy in enumerate(copies):
+            arrays.update(_flat(f"average_{k}", [[value] for value in copy]))
+        return len(copies)
+
+    def _restore_averaging(self, progress, arrays):
+        count, averaging = progress.get("averaging"), self.averaging
+        if count is None or averaging is None:
+            return
+        size = len(self.model.weights)
+        averaging.restore([[parts[0] for parts in _nested(f"average_{k}", size, arrays)]
+                           for k in range(count)])
 
 
 __all__ = ["FORMAT", "EpochData", "ExactResume", "read_progress"]

@@ -27,7 +27,9 @@ class AverageLastEpochs(keras.callbacks.Callback):
     `epochs` copies); when training ends it assigns each floating-point
     weight the mean of its copies (integer state, such as a random seed,
     keeps its last value). A run shorter than `epochs` averages the epochs it
-    has. Put it after callbacks that restore weights themselves
+    has. `ExactResume(averaging=...)` checkpoints the copies, so a resumed
+    fit averages the same epochs as one never stopped. Put it after
+    callbacks that restore weights themselves
     (`EarlyStopping(restore_best_weights=True)`), or leave those out: the
     average replaces whatever weights training ended on.
 
@@ -60,6 +62,16 @@ class AverageLastEpochs(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         self._copies.append([np.array(v.numpy(), copy=True) for v in self.model.weights])
+
+    @property
+    def copies(self):
+        """The kept epoch-end copies, oldest first: `[[array per model weight] per epoch]`."""
+        return list(self._copies)
+
+    def restore(self, copies):
+        """Takes up `copies` (as `copies` gave them) kept by an earlier, interrupted fit."""
+        self._copies.clear()
+        self._copies.extend(copies)
 
     def on_train_end(self, logs=None):
         if not self._copies:

@@ -161,6 +161,21 @@ def test_early_stopping_state_survives_a_crash(tmp_path):
     assert_same(classifier(tmp_path, **params).fit(X, y), straight)  # stopped: stays so
 
 
+def test_averaged_epochs_and_the_halving_schedule_survive_a_crash(tmp_path):
+    X, y = data()
+    params = {"epochs": 4, "average_epochs": 3, "learning_rate_halvings": [1, 2],
+              "learning_rate": 0.05}
+    straight = classifier(**params).fit(X, y)
+    with pytest.raises(KeyboardInterrupt):  # in epoch 3, after two epoch-end copies
+        classifier(tmp_path, **params).fit(X, y, callbacks=[Crash(17)])
+    assert read_progress(tmp_path)["averaging"] == 2
+    resumed = classifier(tmp_path, **params).fit(X, y)
+    assert_same(resumed, straight)
+    np.testing.assert_allclose(resumed.history_["learning_rate"], [0.05, 0.025, 0.0125, 0.0125],
+                               rtol=1e-6)
+    assert_same(classifier(tmp_path, **params).fit(X, y), straight)  # finished: the same average
+
+
 def test_without_a_seed_the_checkpoint_keeps_the_drawn_one(tmp_path):
     X, y = data()
     with pytest.raises(KeyboardInterrupt):

@@ -7,6 +7,7 @@ from sklearn.exceptions import NotFittedError
 
 from seqmodels.estimators import SequenceClassifier
 from seqmodels.training import NonFiniteLossError
+from tests.seqmodels.training.helpers import RecordWeights
 
 
 def data(rng, n=40):
@@ -72,6 +73,15 @@ def test_strategy_is_a_deprecated_alias_of_distribution(rng):
     ({"checkpoint_every": 0}, r"`checkpoint_every` to be an integer >= 1. Received: 0"),
     ({"checkpoint_dir": 3}, r"`checkpoint_dir` to be a path or None. Received: checkpoint_dir=3"),
     ({"random_state": -1}, r"`random_state` to be an integer >= 0. Received: -1"),
+    ({"learning_rate_halvings": [3, 3]}, r"`learning_rate_halvings` to be a list of strictly "
+                                         r"increasing integers >= 1 \(epoch counts\). "
+                                         r"Received: learning_rate_halvings=\[3, 3\]"),
+    ({"learning_rate_halvings": [0]}, r"strictly increasing integers >= 1.*=\[0\]"),
+    ({"learning_rate_halvings": 7}, r"strictly increasing integers >= 1.*halvings=7"),
+    ({"average_epochs": 0}, r"`average_epochs` to be an integer >= 1. Received: 0"),
+    ({"average_epochs": 2, "early_stopping": 1},
+     r"Expected one of `early_stopping` .* and `average_epochs` .* Received: "
+     r"early_stopping=1, average_epochs=2"),
 ])
 def test_bad_hyperparameters_are_refused_before_training(rng, params, message):
     X, y = data(rng, 8)
@@ -149,3 +159,24 @@ def test_predictions_follow_the_order_of_x_though_training_batches_by_length(rng
     np.testing.assert_allclose(clf.predict_proba([X[i] for i in order]), proba[order], atol=1e-6)
     lengths = np.array([len(x) for x in X])
     assert not np.array_equal(np.argsort(lengths, kind="stable"), np.arange(len(X)))  # mixed
+
+
+def test_the_learning_rate_halves_after_the_given_epochs(rng):
+    X, y = data(rng)
+    clf = SequenceClassifier(units=4, epochs=5, learning_rate=0.01, learning_rate_halvings=[1, 3],
+                             random_state=0).fit(X, y)
+    np.testing.assert_allclose(clf.history_["learning_rate"],
+                               [0.01, 0.005, 0.005, 0.0025, 0.0025], rtol=1e-6)
+    assert float(clf.model_.optimizer.learning_rate.numpy()) == pytest.approx(0.0025)
+
+
+def test_average_epochs_ends_on_the_mean_of_the_last_epochs_weights(rng):
+    X, y = data(rng)
+    record = RecordWeights()
+    clf = SequenceClassifier(units=4, epochs=4, learning_rate=0.05, average_epochs=3,
+                             random_state=0).fit(X, y, callbacks=[record])
+    for i, weight in enumerate(clf.model_.get_weights()):
+        expected = np.mean([copy[i] for copy in record.copies[-3:]], axis=0, dtype="float64")
+        np.testing.assert_allclose(weight, expected, rtol=1e-6, atol=1e-7)
+    last = record.copies[-1]
+    assert any(not np.allclose(w, v) for w, v in zip(clf.model_.get_weights(), last))

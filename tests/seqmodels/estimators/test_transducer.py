@@ -42,6 +42,25 @@ def test_errors_before_training():
         SequenceTransducer(attention="dot", epochs=1).fit(["ab"], ["AB"])
     with pytest.raises(ValueError, match=r"`beam_width` to be an integer >= 1"):
         SequenceTransducer(beam_width=0, epochs=1).fit(["ab"], ["AB"])
+    with pytest.raises(ValueError, match=r"`label_smoothing` in \[0, 1\)"):
+        SequenceTransducer(label_smoothing=1.0, epochs=1).fit(["ab"], ["AB"])
+
+
+def test_label_smoothing_trains_on_the_smoothed_sequence_loss(rng):
+    X = words(rng, 24)
+    y = [w.upper() for w in X]
+    model = SequenceTransducer(units=8, epochs=8, learning_rate=0.05, label_smoothing=0.2,
+                               random_state=0).fit(X, y)
+    x, targets, weights = model.model_batch(X, y)
+    logits = np.asarray(model.model_(x), "float64")
+    log_p = logits - np.log(np.exp(logits).sum(-1, keepdims=True))
+    nll = -np.take_along_axis(log_p, targets[..., None], -1)[..., 0]
+    uniform = -log_p.mean(-1)  # the cross-entropy against the uniform distribution
+    mean = lambda steps: (steps * weights).sum() / weights.sum()  # noqa: E731
+    assert abs(mean(uniform) - mean(nll)) > 0.1  # trained: the two terms differ
+    compiled = model.model_.evaluate(x, targets, sample_weight=weights, verbose=0)
+    compiled = compiled[0] if isinstance(compiled, list) else compiled
+    assert compiled == pytest.approx(0.8 * mean(nll) + 0.2 * mean(uniform), rel=1e-4)
 
 
 def test_pickles_and_exports_what_it_predicts(rng, tmp_path):
