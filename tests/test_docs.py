@@ -103,7 +103,11 @@ def test_encoder_decoder_guide(capsys, data_dir, monkeypatch):
 
 
 def test_estimators_and_diagnostics_guides(capsys):
-    _run_in_one_namespace("estimators.md")
+    from seqmodels.runs import get_task
+
+    estimators = _run_in_one_namespace("estimators.md")
+    assert estimators["recipe"].get_params() == \
+        get_task("cmudict_g2p").make_estimator().get_params()  # the guide shows the task's recipe
     out = capsys.readouterr().out
     assert "X[1] contains NaN or inf (first at position (0, 0))." in out
     assert "True" in out.splitlines()  # a fit taken up from its checkpoint: the same weights

@@ -46,6 +46,8 @@ CANDIDATES = {
     "bilstm2_128_e12": {"units": 128, "epochs": 12, "average": None},
     "bilstm2_128_e16_avg4": {"units": 128, "epochs": 16, "average": 4},
     "bilstm2_192_e12_avg3": {"units": 192, "epochs": 12, "average": 3},
+    "bilstm2_128_e16_avg4_emb64": {"units": 128, "epochs": 16, "average": 4,
+                                   "embedding_dim": 64},
 }
 
 SLOTS = ("word", "suffix1", "suffix2", "suffix3", "suffix4", "suffix5", "prefix2", "prefix3",
