@@ -34,10 +34,11 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import tensorflow as tf
 
+from seqmodels.constants import MASK_SUFFIX
+
 Transformation = Callable[[tf.data.Dataset], tf.data.Dataset]
 
 _LENGTH_SUFFIX = "_length"
-MASK_SUFFIX = "_mask"
 
 
 # --------------------------------------------------------------------------- #

@@ -29,6 +29,23 @@ SPECIAL_TOKENS = (PAD_TOKEN, OOV_TOKEN, START_TOKEN, END_TOKEN)
 NEVER_DECODED_IDS = (PAD_ID, OOV_ID, START_ID)
 NUM_SPECIAL_TOKENS = len(SPECIAL_TOKENS)
 
+#: A batch dict holds the mask of its sequence `name` under `name + MASK_SUFFIX`
+#: (`inputs` -> `inputs_mask`): written by `pipelines.batching`, read by the models.
+MASK_SUFFIX = "_mask"
+
+#: Hypotheses kept per input by beam search when no width is given (decoding, exports,
+#: the transducer estimator).
+DEFAULT_BEAM_WIDTH = 4
+
+
+def default_max_output_length(source_length):
+    """The most output tokens decoded for a source of `source_length` steps: `2 * S + 10`.
+
+    Works on Python ints and on tensors alike (a batch's longest source).
+    """
+    return 2 * source_length + 10
+
+
 #: An estimator's export takes inputs up to this many times its longest training input
 #: (`max_input_length` in the export's metadata): a served request's work stays bounded.
 SERVING_INPUT_LENGTH_MARGIN = 2

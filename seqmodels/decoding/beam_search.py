@@ -2,6 +2,7 @@
 
 from keras import ops
 
+from seqmodels.constants import DEFAULT_BEAM_WIDTH
 from seqmodels.decoding.strategy import Strategy, check_positive_int
 
 
@@ -30,7 +31,7 @@ class BeamSearch(Strategy):
     4
     """
 
-    def __init__(self, width=4, alpha=0.0, n_best=None):
+    def __init__(self, width=DEFAULT_BEAM_WIDTH, alpha=0.0, n_best=None):
         self.width = check_positive_int("width", width)
         if not isinstance(alpha, (int, float)) or alpha < 0:
             raise ValueError(f"Expected `alpha` >= 0. Received: alpha={alpha!r}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from seqmodels.constants import DEFAULT_BEAM_WIDTH
 from seqmodels.estimators import inputs
 from seqmodels.estimators.base import SequenceEstimator, check_int
 
@@ -36,11 +37,11 @@ class SequenceTransducer(SequenceEstimator):
 
     def __init__(self, cell="lstm", units=64, num_layers=1, bidirectional=True,
                  attention="luong", dropout=0.0, embedding_dim=32, epochs=20, batch_size=64,
-                 learning_rate=3e-3, beam_width=4, max_output_length=None, bucketing=True,
-                 validation_split=0.0, early_stopping=None, distribution=None, random_state=None,
-                 verbose=0, strategy=None,
-                 checkpoint_dir=None, checkpoint_every=100, learning_rate_halvings=None,
-                 average_epochs=None, label_smoothing=0.0):
+                 learning_rate=3e-3, beam_width=DEFAULT_BEAM_WIDTH, max_output_length=None,
+                 bucketing=True, validation_split=0.0, early_stopping=None, distribution=None,
+                 random_state=None, verbose=0, strategy=None, checkpoint_dir=None,
+                 checkpoint_every=100, learning_rate_halvings=None, average_epochs=None,
+                 label_smoothing=0.0):
         super().__init__(
             cell=cell, units=units, num_layers=num_layers, bidirectional=bidirectional,
             dropout=dropout, embedding_dim=embedding_dim, epochs=epochs, batch_size=batch_size,
@@ -132,12 +133,11 @@ class SequenceTransducer(SequenceEstimator):
         if cached is not None and cached[0] == key:
             return cached[1]
         strategy = self._strategy_object()
-        extra = self.max_output_length
+        length = self.max_output_length  # None: generate's default, 2 * S + 10
         model = self.model_
 
         @tf.function(input_signature=[tf.TensorSpec([None, None], tf.int32)], autograph=False)
         def run(ids):
-            length = extra if extra is not None else 2 * tf.shape(ids)[1] + 10
             return model.generate({"inputs": ids}, strategy, max_length=length)["tokens"]
 
         self.__dict__["_decoder_cache"] = (key, run)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import tensorflow as tf
 
 from seqmodels import constants
+from seqmodels.constants import DEFAULT_BEAM_WIDTH, default_max_output_length
 from seqmodels.decoding import BeamSearch, Greedy
 from seqmodels.export.signature_checks import guarded
 from seqmodels.export.text import (
@@ -85,8 +86,9 @@ class Seq2SeqEndpoints:
             output (`max_input_length` or `max_output_length`).
     """
 
-    def __init__(self, model, source_vocabulary, target_vocabulary, *, beam_width=4, alpha=0.0,
-                 n_best=4, max_input_length=None, overlong="truncate", max_output_length=None,
+    def __init__(self, model, source_vocabulary, target_vocabulary, *,
+                 beam_width=DEFAULT_BEAM_WIDTH, alpha=0.0, n_best=DEFAULT_BEAM_WIDTH,
+                 max_input_length=None, overlong="truncate", max_output_length=None,
                  chunk_size=64, jit_compile=False):
         check_overlong_policy(overlong, max_input_length)
         if not isinstance(chunk_size, int) or isinstance(chunk_size, bool) or chunk_size < 1:
@@ -102,7 +104,7 @@ class Seq2SeqEndpoints:
         self.overlong = overlong
         check_length("max_output_length", max_output_length)
         if max_output_length is None and max_input_length is not None:
-            max_output_length = 2 * max_input_length + 10  # the longest `2 * S + 10` can be
+            max_output_length = default_max_output_length(max_input_length)  # its longest
         self.max_output_length = max_output_length
         if jit_compile and max_output_length is None:
             raise ValueError("jit_compile=True needs a bounded output length (XLA compiles "
@@ -129,7 +131,7 @@ class Seq2SeqEndpoints:
         return {"inputs": ids, "inputs_mask": mask}, lengths
 
     def _max_output_length(self, source_ids):
-        length = 2 * tf.shape(source_ids)[1] + 10
+        length = default_max_output_length(tf.shape(source_ids)[1])
         if self.max_output_length is not None:
             length = tf.minimum(length, self.max_output_length)
         return length

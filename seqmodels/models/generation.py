@@ -11,6 +11,7 @@ reorders them by the beam's choice of parents.
 
 from keras import ops
 
+from seqmodels.constants import default_max_output_length
 from seqmodels.decoding import decode
 from seqmodels.decoding.resolve import resolve_strategy
 
@@ -25,7 +26,7 @@ def generate(model, inputs, strategy="greedy", max_length=None, min_length=0,
     source = {k: state.pop(k) for k in model.SOURCE_STATE if k in state}
     source_length = ops.shape(source[model.SOURCE_STATE[0]])[1]
     if max_length is None:
-        max_length = 2 * source_length + 10
+        max_length = default_max_output_length(source_length)
 
     def step(tokens, hypotheses):
         logits, new, weights = model.decode_step(tokens, {**hypotheses, **source})

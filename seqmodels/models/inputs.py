@@ -12,6 +12,7 @@ import keras
 from keras import ops
 
 from seqmodels import constants
+from seqmodels.constants import MASK_SUFFIX
 from seqmodels.layers.call_checks import (
     check_ids,
     check_mask,
@@ -19,8 +20,6 @@ from seqmodels.layers.call_checks import (
     check_time_steps,
     is_symbolic,
 )
-
-MASK_SUFFIX = "_mask"
 
 
 def read_sequence(inputs, name="inputs"):

@@ -19,6 +19,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from seqmodels.constants import DEFAULT_BEAM_WIDTH
+
 
 @dataclasses.dataclass(frozen=True)
 class Task:
@@ -141,7 +143,7 @@ def _mse(estimator, X, y):
 G2P_RECIPE = {"cell": "lstm", "units": 256, "num_layers": 2, "embedding_dim": 128,
               "attention": "luong", "dropout": 0.2, "epochs": 16, "batch_size": 256,
               "learning_rate": 2e-3, "learning_rate_halvings": [7, 12], "label_smoothing": 0.1,
-              "average_epochs": 3, "beam_width": 4}
+              "average_epochs": 3, "beam_width": DEFAULT_BEAM_WIDTH}
 
 TASKS = {
     task.name: task
@@ -244,4 +246,4 @@ def task_of(config: dict) -> Task:
     return get_task(config["task"])
 
 
-__all__ = ["TASKS", "Task", "file_task", "get_task", "task_of"]
+__all__ = ["G2P_RECIPE", "TASKS", "Task", "file_task", "get_task", "task_of"]
