@@ -167,8 +167,7 @@ def _demo(args) -> int:
         return demo.main(epochs=args.epochs, seed=args.seed, data_dir=args.data_dir)
     from seqmodels import g2p
 
-    minutes = g2p.DEMO_MINUTES if args.minutes is None else args.minutes
-    return g2p.main(minutes=minutes, seed=args.seed, data_dir=args.data_dir,
+    return g2p.main(minutes=args.minutes, seed=args.seed, data_dir=args.data_dir,
                     export_dir=args.export_dir)
 
 

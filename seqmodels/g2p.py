@@ -28,7 +28,7 @@ import time
 # a 1-layer BiLSTM 128 encoder, less dropout and a higher rate (a short run underfits),
 # its schedule and averaging fitted to 9 epochs.
 DEMO_BUDGET = {"units": 128, "num_layers": 1, "embedding_dim": 64, "dropout": 0.1,
-               "learning_rate": 3e-3, "epochs": 9, "learning_rate_halvings": [6, 8],
+               "learning_rate": 3e-3, "epochs": 9, "learning_rate_halvings": (6, 8),
                "average_epochs": 2}
 DEMO_MINUTES = 10.0  # a cap on the training time of slower machines
 
@@ -109,6 +109,23 @@ def evaluate(model, pairs, letters, phones, strategy):
     return rates
 
 
+def score_beam_widths(estimator, task, X, y, widths):
+    """`{"greedy" | "beam<w>": task scores + seconds}` of a transducer decoding at each width.
+
+    The estimator's own `beam_width` is set back afterwards.
+    """
+    kept, scores = estimator.beam_width, {}
+    try:
+        for width in widths:
+            estimator.set_params(beam_width=width)
+            start = time.perf_counter()
+            scores["greedy" if width == 1 else f"beam{width}"] = {
+                **task.score(estimator, X, y), "seconds": time.perf_counter() - start}
+    finally:
+        estimator.set_params(beam_width=kept)
+    return scores
+
+
 def query_in_tensorflow_only_process(version_dir, words):
     """Pronunciations from the SavedModel, in a fresh process with TensorFlow alone."""
     result = subprocess.run(
@@ -140,15 +157,10 @@ def run(*, minutes=DEMO_MINUTES, seed=0, export_dir="saved_models/g2p", data_dir
     estimator.fit(X, y, validation_data=validation, callbacks=[TimeBudget(minutes)])
     result = {"epochs": len(estimator.history_["loss"]), "train_words": len(set(X)),
               "train_pairs": len(X), "test_words": len(X_test)}
-    beam = estimator.beam_width
-    for name, width in (("greedy", 1), (f"beam{beam}", beam)):
-        estimator.set_params(beam_width=width)
-        began = time.perf_counter()
-        result[name] = {**task.score(estimator, X_test, y_test),
-                        "seconds": time.perf_counter() - began}
-    estimator.set_params(beam_width=beam)
+    scores = score_beam_widths(estimator, task, X_test, y_test, (1, estimator.beam_width))
+    result.update(scores)
     path = estimator.export(
-        export_dir, metrics={k: result[k] for k in ("greedy", f"beam{beam}")},
+        export_dir, metrics=scores,
         data={"dataset": "cmudict_g2p", "train_words": result["train_words"],
               "test_words": len(X_test)})
     result["export"] = str(path)
@@ -158,7 +170,9 @@ def run(*, minutes=DEMO_MINUTES, seed=0, export_dir="saved_models/g2p", data_dir
     return result
 
 
-def main(*, minutes=DEMO_MINUTES, seed=0, data_dir=None, export_dir="saved_models/g2p") -> int:
+def main(*, minutes=None, seed=0, data_dir=None, export_dir="saved_models/g2p") -> int:
+    """`seqmodels demo`: runs the main job and prints its figures; `minutes` None: DEMO_MINUTES."""
+    minutes = DEMO_MINUTES if minutes is None else minutes
     print(f"CMUdict G2P: the G2P recipe's budgeted version (BiLSTM 128 encoder-decoder with "
           f"attention), {DEMO_BUDGET['epochs']} epochs of training (teacher forcing; at most "
           f"{minutes:g} minutes), then beam search, export and a TensorFlow-only reload")
@@ -175,5 +189,5 @@ def main(*, minutes=DEMO_MINUTES, seed=0, data_dir=None, export_dir="saved_model
     return 0
 
 
-__all__ = ["DEMO_BUDGET", "decode_words", "evaluate", "main", "make_dataset", "read_split",
-           "run", "vocabularies"]
+__all__ = ["DEMO_BUDGET", "DEMO_MINUTES", "decode_words", "evaluate", "main", "make_dataset",
+           "read_split", "run", "score_beam_widths", "vocabularies"]

@@ -13,11 +13,11 @@ from __future__ import annotations
 import argparse
 import pathlib
 import sys
-import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2]))
 
 from benchmarks.quality.common import save_result  # noqa: E402
+from seqmodels.g2p import score_beam_widths  # noqa: E402
 from seqmodels.runs import RunDir, get_task  # noqa: E402
 
 
@@ -32,12 +32,8 @@ def main(argv=None):
     X, y = task.read("test")
     result = {"command": "benchmarks/quality/g2p_run_beams.py " + " ".join(argv or sys.argv[1:]),
               "config": run.read_json("config.json"), "metrics": run.read_json("metrics.json")}
-    for width in args.beams:
-        estimator.set_params(beam_width=width)
-        start = time.perf_counter()
-        result[f"beam{width}" if width > 1 else "greedy"] = {
-            **task.score(estimator, X, y), "seconds": time.perf_counter() - start}
-        print(width, result[f"beam{width}" if width > 1 else "greedy"], flush=True)
+    result.update(score_beam_widths(estimator, task, X, y, args.beams))
+    print({k: v for k, v in result.items() if k not in ("config", "metrics")})
     print(save_result(args.name, result))
 
 

@@ -75,8 +75,8 @@ class SequenceEstimator(BaseEstimator):
         dropout: float. Dropout inside the cells and before the output layer.
         embedding_dim: int. Size of token embeddings (string / token inputs only).
         epochs, batch_size, learning_rate: the training loop's (Adam, clipnorm 5).
-        learning_rate_halvings: list of strictly increasing ints, or None (a
-            constant rate). Epoch counts after which the learning rate halves:
+        learning_rate_halvings: list or tuple of strictly increasing ints, or
+            None (a constant rate). Epoch counts after which the learning rate halves:
             `[7, 12]` trains epochs 1-7 at `learning_rate`, 8-12 at half and the
             rest at a quarter (`seqmodels.training.HalvingSchedule`; fixed in
             epochs, so a resumed fit follows it exactly).

@@ -98,9 +98,9 @@ def _read_g2p(split, data_dir=None, limit=None):
     """
     X, y, references = [], [], []
     for e in _examples("cmudict_g2p", split, data_dir, limit):
-        prons = [p.decode().split() for p in e["pronunciations"]]
+        word, prons = e["word"].decode(), [p.decode().split() for p in e["pronunciations"]]
         for pron in (prons if split == "train" else prons[:1]):
-            X.append(e["word"].decode())
+            X.append(word)
             y.append(pron)
             references.append(prons)
     return X, _References(y, references)
@@ -136,13 +136,14 @@ def _mse(estimator, X, y):
     return {"mse": float(np.mean(error ** 2)), "baseline_mse": float(np.var(y))}
 
 
-# The CMUdict G2P recipe (docs/benchmarks.md, "G2P recipe"): a 2-layer BiLSTM 256 encoder,
-# an LSTM 256 decoder with Luong attention, label smoothing 0.1, the learning rate halved
-# after epochs 7 and 12, and the mean weights of the last 3 of 16 epochs; about an hour on
-# 2 CPU cores. `seqmodels demo` trains its budgeted version (seqmodels/g2p.py).
+# The CMUdict G2P recipe (docs/benchmarks.md, "The G2P recipe from the CLI"): a 2-layer
+# BiLSTM 256 encoder, an LSTM 256 decoder with Luong attention, label smoothing 0.1, the
+# learning rate halved after epochs 7 and 12, and the mean weights of the last 3 of 16
+# epochs; about an hour on 2 CPU cores. `seqmodels demo` trains its budgeted version
+# (seqmodels/g2p.py).
 G2P_RECIPE = {"cell": "lstm", "units": 256, "num_layers": 2, "embedding_dim": 128,
               "attention": "luong", "dropout": 0.2, "epochs": 16, "batch_size": 256,
-              "learning_rate": 2e-3, "learning_rate_halvings": [7, 12], "label_smoothing": 0.1,
+              "learning_rate": 2e-3, "learning_rate_halvings": (7, 12), "label_smoothing": 0.1,
               "average_epochs": 3, "beam_width": DEFAULT_BEAM_WIDTH}
 
 TASKS = {
