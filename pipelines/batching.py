@@ -34,6 +34,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import tensorflow as tf
 
+from seqmodels.checks import check_positive_int, check_rate
 from seqmodels.constants import MASK_SUFFIX
 
 Transformation = Callable[[tf.data.Dataset], tf.data.Dataset]
@@ -186,7 +187,7 @@ def pad_to_batch_max(batch_size: int, *, drop_remainder: bool = False) -> Transf
     >>> x["inputs"].shape, x["inputs_mask"].numpy().sum(axis=1).tolist()
     (TensorShape([2, 4, 1]), [2, 4])
     """
-    _check_positive("batch_size", batch_size)
+    check_positive_int("batch_size", batch_size)
 
     def apply(dataset: tf.data.Dataset) -> tf.data.Dataset:
         def batch(ds):
@@ -210,8 +211,8 @@ def pad_to_length(batch_size: int, length: int, *, drop_remainder: bool = False)
     >>> next(iter(ds))[0]["inputs"].shape
     TensorShape([1, 5, 1])
     """
-    _check_positive("batch_size", batch_size)
-    _check_positive("length", length)
+    check_positive_int("batch_size", batch_size)
+    check_positive_int("length", length)
 
     def apply(dataset: tf.data.Dataset) -> tf.data.Dataset:
         spec = dataset.element_spec
@@ -255,9 +256,8 @@ def length_boundaries(
     >>> length_boundaries([1, 1, 2, 2, 10, 11], max_padding=0.1)
     [1, 2, 11]
     """
-    if not 0.0 <= max_padding < 1.0:
-        raise ValueError(f"max_padding must be in [0, 1); received max_padding={max_padding}.")
-    _check_positive("min_bucket_size", min_bucket_size)
+    check_rate("max_padding", max_padding)
+    check_positive_int("min_bucket_size", min_bucket_size)
     lengths = np.asarray(lengths, dtype=np.int64)
     if lengths.size == 0 or lengths.min() < 1:
         raise ValueError("lengths must be a non-empty list of positive integers.")
@@ -355,7 +355,7 @@ def bucket_by_length(
     >>> [x["inputs"].shape[1] for x, y in ds]
     [2, 10, 1, 9]
     """
-    _check_positive("batch_size", batch_size)
+    check_positive_int("batch_size", batch_size)
 
     def apply(dataset: tf.data.Dataset) -> tf.data.Dataset:
         uppers = _resolve_uppers(dataset, boundaries, max_padding, min_bucket_size or batch_size)
@@ -386,7 +386,7 @@ def batch_by_token_budget(
     >>> [tuple(x["inputs"].shape[:2]) for x, y in ds]
     [(4, 2), (1, 8), (1, 8)]
     """
-    _check_positive("max_tokens", max_tokens)
+    check_positive_int("max_tokens", max_tokens)
 
     def apply(dataset: tf.data.Dataset) -> tf.data.Dataset:
         uppers = _resolve_uppers(dataset, boundaries, max_padding, min_bucket_size)
@@ -399,11 +399,6 @@ def batch_by_token_budget(
         return _bucket(dataset, uppers, sizes, drop_remainder)
 
     return apply
-
-
-def _check_positive(name: str, value) -> None:
-    if not isinstance(value, int | np.integer) or value < 1:
-        raise ValueError(f"{name} must be a positive integer; received {name}={value!r}.")
 
 
 __all__ = [

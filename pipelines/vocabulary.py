@@ -22,6 +22,7 @@ import numpy as np
 import tensorflow as tf
 
 from seqmodels import constants
+from seqmodels.checks import check_choice
 
 LEVELS = ("char", "word")
 _FORMAT_VERSION = 1
@@ -55,8 +56,7 @@ class Vocabulary(keras.layers.Layer):
     def __init__(self, tokens: Sequence[str], level: str = "char", **kwargs):
         kwargs.setdefault("trainable", False)
         super().__init__(**kwargs)
-        if level not in LEVELS:
-            raise ValueError(f"level must be one of {LEVELS}; received level={level!r}.")
+        check_choice("level", level, LEVELS)
         self.tokens = [str(t) for t in tokens]
         self.level = level
         _check_tokens(self.tokens, level)
@@ -87,8 +87,7 @@ class Vocabulary(keras.layers.Layer):
             min_count: rarer tokens map to OOV.
             max_size: keep at most this many real tokens (most frequent first).
         """
-        if level not in LEVELS:
-            raise ValueError(f"level must be one of {LEVELS}; received level={level!r}.")
+        check_choice("level", level, LEVELS)
         for name, value, allowed_none in (("min_count", min_count, False),
                                           ("max_size", max_size, True)):
             if value is None and allowed_none:

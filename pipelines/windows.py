@@ -18,6 +18,7 @@ import tensorflow as tf
 from sklearn.preprocessing import StandardScaler
 
 from pipelines.sources import from_sequences
+from seqmodels.checks import check_positive_int
 
 
 def _as_2d(series) -> np.ndarray:
@@ -55,8 +56,7 @@ def forecast_windows(
     ([[0.0, 1.0], [1.0, 2.0], [2.0, 3.0]], [[2.0], [3.0], [4.0]], [2, 3, 4])
     """
     for name, value in (("input_width", input_width), ("horizon", horizon), ("stride", stride)):
-        if int(value) < 1:
-            raise ValueError(f"{name} must be a positive integer; received {name}={value}.")
+        check_positive_int(name, value)
     array = _as_2d(series)
     total = input_width + horizon
     if len(array) < total:

@@ -52,6 +52,8 @@ def _datasets_build(args) -> int:
     return 0
 
 
+# Copies of the task and cell registries (`runs.tasks.TASKS`, `cells.registry.CELLS`), so that
+# `--help` does not import TensorFlow; tests/seqmodels/test_cli.py holds them equal.
 TASK_NAMES = ("japanese_vowels", "turkish_pos", "cmudict_g2p", "adding_problem")
 CELL_NAMES = ("elman", "gru", "lstm", "mingru", "minlstm")
 

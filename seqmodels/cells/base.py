@@ -23,6 +23,8 @@ a public name; we take it from the built-in `GRUCell`'s bases.
 import keras
 from keras import ops
 
+from seqmodels.checks import check_positive_int, check_rate
+
 
 def _keras_dropout_mixin():
     for base in keras.layers.GRUCell.__mro__:
@@ -35,18 +37,6 @@ def _keras_dropout_mixin():
 
 
 DropoutRNNCell = _keras_dropout_mixin()
-
-
-def check_units(units):
-    if not isinstance(units, int) or isinstance(units, bool) or units < 1:
-        raise ValueError(f"Expected `units` to be a positive integer. Received: units={units!r}")
-    return units
-
-
-def check_rate(name, rate):
-    if not isinstance(rate, (int, float)) or isinstance(rate, bool) or not 0.0 <= rate < 1.0:
-        raise ValueError(f"Expected `{name}` to be a float in [0, 1). Received: {name}={rate!r}")
-    return float(rate)
 
 
 class RecurrentCell(keras.layers.Layer, DropoutRNNCell):
@@ -67,7 +57,7 @@ class RecurrentCell(keras.layers.Layer, DropoutRNNCell):
 
     def __init__(self, units, dropout=0.0, recurrent_dropout=0.0, seed=None, **kwargs):
         super().__init__(**kwargs)
-        self.units = check_units(units)
+        self.units = check_positive_int("units", units)
         self.dropout = check_rate("dropout", dropout)
         self.recurrent_dropout = check_rate("recurrent_dropout", recurrent_dropout)
         self.seed = seed

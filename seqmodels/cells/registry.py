@@ -8,6 +8,7 @@ from seqmodels.cells.gru import GRUCell
 from seqmodels.cells.lstm import LSTMCell
 from seqmodels.cells.min_gru import MinGRUCell
 from seqmodels.cells.min_lstm import MinLSTMCell
+from seqmodels.checks import check_choice
 
 CELLS = {
     "elman": ElmanCell,
@@ -16,6 +17,11 @@ CELLS = {
     "mingru": MinGRUCell,
     "minlstm": MinLSTMCell,
 }
+
+
+def check_cell_name(cell):
+    """`cell` if it names a cell of `CELLS`; the one check of a cell name."""
+    return check_choice("cell", cell, tuple(sorted(CELLS)))
 
 
 def get_cell(name, units, *, dropout=0.0, recurrent_dropout=0.0, **options):
@@ -27,11 +33,10 @@ def get_cell(name, units, *, dropout=0.0, recurrent_dropout=0.0, **options):
     >>> get_cell("gru", 8).units
     8
     """
-    if name not in CELLS:
-        raise ValueError(f"Unknown cell {name!r}; expected one of {sorted(CELLS)}.")
+    check_cell_name(name)
     if recurrent_dropout:
         options["recurrent_dropout"] = recurrent_dropout
     return CELLS[name](units, dropout=dropout, **options)
 
 
-__all__ = ["CELLS", "get_cell"]
+__all__ = ["CELLS", "check_cell_name", "get_cell"]

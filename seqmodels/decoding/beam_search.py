@@ -2,8 +2,9 @@
 
 from keras import ops
 
+from seqmodels.checks import check_positive_int
 from seqmodels.constants import DEFAULT_BEAM_WIDTH
-from seqmodels.decoding.strategy import Strategy, check_positive_int
+from seqmodels.decoding.strategy import Strategy
 
 
 def length_penalty(lengths, alpha):

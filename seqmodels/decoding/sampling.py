@@ -3,7 +3,8 @@
 import keras
 from keras import ops
 
-from seqmodels.decoding.strategy import NEG, Strategy, check_positive_int
+from seqmodels.checks import check_positive_int
+from seqmodels.decoding.strategy import NEG, Strategy
 
 TOP_P_TOLERANCE = 1e-6  # probability mass; float32 sums of a few terms err by ~1e-7
 

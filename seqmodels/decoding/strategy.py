@@ -38,10 +38,4 @@ class Strategy:
         return ops.concatenate([first, ops.full((batch, self.width - 1), NEG)], axis=1)
 
 
-def check_positive_int(name, value):
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"Expected `{name}` to be a positive integer. Received: {name}={value!r}")
-    return value
-
-
-__all__ = ["NEG", "Strategy", "check_positive_int"]
+__all__ = ["NEG", "Strategy"]

@@ -21,6 +21,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
+from seqmodels.checks import check_finite_nonnegative, check_int, check_rate
 from seqmodels.estimators import inputs
 
 
@@ -44,18 +45,6 @@ def encode_labels(classes, labels, name):
     if unknown:
         raise ValueError(f"{name} has labels not seen in y: {unknown[:5]}.")
     return np.searchsorted(classes, labels).astype(np.int32)
-
-
-def check_int(name, value, low):
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
-        raise ValueError(f"Expected `{name}` to be an integer >= {low}. Received: {value!r}.")
-
-
-def check_finite_nonnegative(name, value):
-    """A finite number >= 0 (a learning rate of 0 freezes the weights, which tests use)."""
-    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating) \
-            or not np.isfinite(value) or value < 0:
-        raise ValueError(f"Expected `{name}` to be a finite number >= 0. Received: {value!r}.")
 
 
 # Hyperparameters a checkpoint may be taken up with changed: more `epochs` trains on; the
@@ -166,12 +155,10 @@ class SequenceEstimator(BaseEstimator):
     # Checks and input reading (all before any training)
     # ------------------------------------------------------------------ #
     def _check_params(self):
-        from seqmodels.cells.base import check_rate
-        from seqmodels.cells.registry import CELLS
+        from seqmodels.cells.registry import check_cell_name
         from seqmodels.training.learning_rate import check_halvings
 
-        if self.cell not in CELLS:
-            raise ValueError(f"Expected `cell` in {sorted(CELLS)}. Received: {self.cell!r}.")
+        check_cell_name(self.cell)
         for name in ("units", "num_layers", "embedding_dim", "epochs", "batch_size",
                      "checkpoint_every"):
             check_int(name, getattr(self, name), 1)

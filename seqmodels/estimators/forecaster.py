@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from seqmodels.checks import check_int
 from seqmodels.estimators.regressor import SequenceRegressor
 
 
@@ -84,7 +85,6 @@ class SequenceForecaster(SequenceRegressor):
         self.stride = stride
 
     def _check_params(self):
-        from seqmodels.estimators.base import check_int
 
         super()._check_params()
         for name in ("window", "horizon", "stride"):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from seqmodels.checks import check_int
 from seqmodels.constants import DEFAULT_BEAM_WIDTH
 from seqmodels.estimators import inputs
-from seqmodels.estimators.base import SequenceEstimator, check_int
+from seqmodels.estimators.base import SequenceEstimator
 
 
 class SequenceTransducer(SequenceEstimator):

@@ -2,7 +2,8 @@
 
 import keras
 
-from seqmodels.models.base import EncodingModel, check_positive, check_task
+from seqmodels.checks import check_choice, check_positive_int
+from seqmodels.models.base import TASKS, EncodingModel
 
 
 @keras.saving.register_keras_serializable(package="seqmodels")
@@ -38,8 +39,8 @@ class AlignedManyToMany(EncodingModel):
 
     def __init__(self, num_outputs, task="classification", **kwargs):
         super().__init__(**kwargs)
-        self.num_outputs = check_positive("num_outputs", num_outputs)
-        self.task = check_task(task)
+        self.num_outputs = check_positive_int("num_outputs", num_outputs)
+        self.task = check_choice("task", task, TASKS)
         self.head = keras.layers.Dense(self.num_outputs, name="head")
 
     def call(self, inputs, training=False):

@@ -15,7 +15,7 @@ Padded memory steps get zero weight (the mask is passed explicitly).
 import keras
 from keras import ops
 
-from seqmodels.cells.base import check_units
+from seqmodels.checks import check_positive_int
 
 
 class _Attention(keras.layers.Layer):
@@ -23,7 +23,7 @@ class _Attention(keras.layers.Layer):
 
     def __init__(self, units, **kwargs):
         super().__init__(**kwargs)
-        self.units = check_units(units)
+        self.units = check_positive_int("units", units)
         self.supports_masking = True  # masks are explicit arguments
         self.output_layer = keras.layers.Dense(
             self.units, activation="tanh", use_bias=False, name="attentional")
@@ -91,7 +91,7 @@ class BahdanauAttention(_Attention):
 
     def __init__(self, units, attention_units=None, **kwargs):
         super().__init__(units, **kwargs)
-        self.attention_units = check_units(attention_units or units)
+        self.attention_units = check_positive_int("attention_units", attention_units or units)
         self.query_layer = keras.layers.Dense(self.attention_units, use_bias=False, name="query")
         self.key_layer = keras.layers.Dense(self.attention_units, use_bias=False, name="key")
         self.score_layer = keras.layers.AdditiveAttention(use_scale=True, name="score")

@@ -2,24 +2,12 @@
 
 import keras
 
-from seqmodels.cells.base import check_rate
+from seqmodels.checks import check_positive_int, check_rate
 from seqmodels.models.building import BuildByCall
 from seqmodels.models.encoder import RecurrentEncoder
 from seqmodels.models.inputs import TokenEmbedding, embed_or_check, read_sequence
 
 TASKS = ("classification", "regression")
-
-
-def check_positive(name, value):
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"Expected `{name}` to be a positive integer. Received: {name}={value!r}")
-    return value
-
-
-def check_task(task):
-    if task not in TASKS:
-        raise ValueError(f"Expected `task` in {TASKS}. Received: task={task!r}.")
-    return task
 
 
 class EncodingModel(BuildByCall, keras.Model):
@@ -53,9 +41,9 @@ class EncodingModel(BuildByCall, keras.Model):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        self.vocabulary_size = None if vocabulary_size is None else check_positive(
+        self.vocabulary_size = None if vocabulary_size is None else check_positive_int(
             "vocabulary_size", vocabulary_size)
-        self.embedding_dim = check_positive("embedding_dim", embedding_dim)
+        self.embedding_dim = check_positive_int("embedding_dim", embedding_dim)
         self.head_dropout = check_rate("head_dropout", head_dropout)
         self.embedding = None
         if self.vocabulary_size is not None:
@@ -101,4 +89,4 @@ class EncodingModel(BuildByCall, keras.Model):
         return {"name": self.name, "trainable": self.trainable, **self.encoder_config()}
 
 
-__all__ = ["TASKS", "EncodingModel", "check_positive", "check_task"]
+__all__ = ["TASKS", "EncodingModel"]

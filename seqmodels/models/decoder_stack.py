@@ -7,10 +7,9 @@ cells once. Both compute the same function, which the tests hold equal.
 
 import keras
 
-from seqmodels.cells.base import check_rate, check_units
-from seqmodels.cells.registry import get_cell
+from seqmodels.cells.registry import check_cell_name, get_cell
+from seqmodels.checks import check_positive_int, check_rate
 from seqmodels.layers.recurrent import Recurrent
-from seqmodels.models.encoder import check_cell_name, check_layers
 
 
 @keras.saving.register_keras_serializable(package="seqmodels")
@@ -25,8 +24,8 @@ class DecoderStack(keras.layers.Layer):
                  recurrent_dropout=0.0, layer_dropout=0.0, **kwargs):
         super().__init__(**kwargs)
         self.cell = check_cell_name(cell)
-        self.units = check_units(units)
-        self.num_layers = check_layers("num_layers", num_layers)
+        self.units = check_positive_int("units", units)
+        self.num_layers = check_positive_int("num_layers", num_layers)
         self.dropout = check_rate("dropout", dropout)
         self.recurrent_dropout = check_rate("recurrent_dropout", recurrent_dropout)
         self.layer_dropout = check_rate("layer_dropout", layer_dropout)

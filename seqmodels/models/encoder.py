@@ -3,21 +3,9 @@
 import keras
 from keras import ops
 
-from seqmodels.cells.base import check_rate, check_units
-from seqmodels.cells.registry import CELLS, get_cell
+from seqmodels.cells.registry import check_cell_name, get_cell
+from seqmodels.checks import check_positive_int, check_rate
 from seqmodels.layers.recurrent import Recurrent
-
-
-def check_layers(name, value):
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"Expected `{name}` to be a positive integer. Received: {name}={value!r}")
-    return value
-
-
-def check_cell_name(cell):
-    if cell not in CELLS:
-        raise ValueError(f"Expected `cell` in {sorted(CELLS)}. Received: cell={cell!r}.")
-    return cell
 
 
 @keras.saving.register_keras_serializable(package="seqmodels")
@@ -70,8 +58,8 @@ class RecurrentEncoder(keras.layers.Layer):
         super().__init__(**kwargs)
         self.cell = check_cell_name(cell)
         self.cell_options = dict(cell_options or {})
-        self.units = check_units(units)
-        self.num_layers = check_layers("num_layers", num_layers)
+        self.units = check_positive_int("units", units)
+        self.num_layers = check_positive_int("num_layers", num_layers)
         self.bidirectional = bool(bidirectional)
         self.dropout = check_rate("dropout", dropout)
         self.recurrent_dropout = check_rate("recurrent_dropout", recurrent_dropout)

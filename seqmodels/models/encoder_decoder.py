@@ -34,11 +34,10 @@ strategies of `seqmodels.decoding` drive.
 import keras
 from keras import ops
 
-from seqmodels.cells.base import check_rate, check_units
+from seqmodels.checks import check_choice, check_positive_int, check_rate
 from seqmodels.layers.call_checks import check_same_batch
 from seqmodels.layers.scan import time_scan
 from seqmodels.models.attention import BahdanauAttention, LuongAttention
-from seqmodels.models.base import check_positive
 from seqmodels.models.building import BuildByCall
 from seqmodels.models.decoder_stack import DecoderStack
 from seqmodels.models.encoder import RecurrentEncoder
@@ -116,21 +115,19 @@ class EncoderDecoder(BuildByCall, keras.Model):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        if attention not in ATTENTIONS:
-            raise ValueError(f"Expected `attention` in {ATTENTIONS}. Received: {attention!r}.")
-        if bridge not in BRIDGES:
-            raise ValueError(f"Expected `bridge` in {BRIDGES}. Received: bridge={bridge!r}.")
+        check_choice("attention", attention, ATTENTIONS)
+        check_choice("bridge", bridge, BRIDGES)
         if scheduled_sampling and attention != "bahdanau":
             raise ValueError(
                 "scheduled_sampling needs the in-loop decoder: set attention='bahdanau'. "
                 f"Received: attention={attention!r}.")
-        self.source_vocabulary_size = check_positive("source_vocabulary_size",
+        self.source_vocabulary_size = check_positive_int("source_vocabulary_size",
                                                      source_vocabulary_size)
-        self.target_vocabulary_size = check_positive("target_vocabulary_size",
+        self.target_vocabulary_size = check_positive_int("target_vocabulary_size",
                                                      target_vocabulary_size)
-        self.embedding_dim = check_positive("embedding_dim", embedding_dim)
-        self.units = check_units(units)
-        self.encoder_units = check_units(encoder_units or units)
+        self.embedding_dim = check_positive_int("embedding_dim", embedding_dim)
+        self.units = check_positive_int("units", units)
+        self.encoder_units = check_positive_int("encoder_units", encoder_units or units)
         self.attention = attention
         self.attention_units = attention_units
         self.bridge = bridge

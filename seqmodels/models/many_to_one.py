@@ -2,7 +2,8 @@
 
 import keras
 
-from seqmodels.models.base import EncodingModel, check_positive, check_task
+from seqmodels.checks import check_choice, check_positive_int
+from seqmodels.models.base import TASKS, EncodingModel
 from seqmodels.models.pooling import POOLING_MODES, SequencePooling
 
 
@@ -39,8 +40,8 @@ class ManyToOne(EncodingModel):
 
     def __init__(self, num_outputs, task="classification", pooling="last", **kwargs):
         super().__init__(**kwargs)
-        self.num_outputs = check_positive("num_outputs", num_outputs)
-        self.task = check_task(task)
+        self.num_outputs = check_positive_int("num_outputs", num_outputs)
+        self.task = check_choice("task", task, TASKS)
         if pooling not in POOLING_MODES:
             raise ValueError(f"Expected `pooling` in {POOLING_MODES}. Received: "
                              f"pooling={pooling!r}.")

@@ -3,10 +3,9 @@
 import keras
 from keras import ops
 
-from seqmodels.cells.base import check_units
+from seqmodels.checks import check_choice, check_positive_int
 from seqmodels.decoding import decode
 from seqmodels.decoding.resolve import resolve_strategy
-from seqmodels.models.base import check_positive
 from seqmodels.models.building import BuildByCall
 from seqmodels.models.decoder_stack import DecoderStack
 from seqmodels.models.inputs import TokenEmbedding, check_sequence_rank, read_sequence
@@ -48,13 +47,10 @@ class OneToMany(BuildByCall, keras.Model):
                  conditioning="both", dropout=0.0, recurrent_dropout=0.0, layer_dropout=0.0,
                  **kwargs):
         super().__init__(**kwargs)
-        if conditioning not in CONDITIONINGS:
-            raise ValueError(
-                f"Expected `conditioning` in {CONDITIONINGS}. Received: {conditioning!r}.")
-        self.vocabulary_size = check_positive("vocabulary_size", vocabulary_size)
-        self.embedding_dim = check_positive("embedding_dim", embedding_dim)
-        self.units = check_units(units)
-        self.conditioning = conditioning
+        self.vocabulary_size = check_positive_int("vocabulary_size", vocabulary_size)
+        self.embedding_dim = check_positive_int("embedding_dim", embedding_dim)
+        self.units = check_positive_int("units", units)
+        self.conditioning = check_choice("conditioning", conditioning, CONDITIONINGS)
         self.embedding = TokenEmbedding(vocabulary_size, embedding_dim, name="embedding")
         self.decoder = DecoderStack(cell=cell, units=units, num_layers=num_layers,
                                     dropout=dropout, recurrent_dropout=recurrent_dropout,

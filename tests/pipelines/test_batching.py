@@ -138,12 +138,14 @@ def test_length_boundaries_merge_small_buckets():
     lengths = [1] * 10 + [5] * 2 + [9] * 10
     assert length_boundaries(lengths, max_padding=0.0) == [1, 5, 9]
     assert length_boundaries(lengths, max_padding=0.0, min_bucket_size=5) == [1, 9]
-    with pytest.raises(ValueError, match=r"max_padding must be in \[0, 1\); received"):
+    with pytest.raises(ValueError,
+                       match=r"`max_padding` to be a float in \[0, 1\). Received: max_padding="):
         length_boundaries(lengths, max_padding=1.0)
 
 
 def test_invalid_arguments_name_what_was_received():
-    with pytest.raises(ValueError, match=r"batch_size must be a positive integer; received"):
+    with pytest.raises(ValueError,
+                       match=r"`batch_size` to be a positive integer. Received: batch_size="):
         pad_to_batch_max(0)
     with pytest.raises(ValueError, match=r"strictly increasing positive ints; received \[9, 3\]"):
         from_sequences([np.ones((2, 1))], [0]).apply(bucket_by_length(2, boundaries=[9, 3]))

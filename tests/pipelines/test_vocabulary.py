@@ -59,7 +59,8 @@ def test_invalid_tokens_and_levels_are_rejected():
         Vocabulary(["<s>"])
     with pytest.raises(ValueError, match=r"tokens\[0\]='a b' contains whitespace"):
         Vocabulary(["a b"], level="word")
-    with pytest.raises(ValueError, match=r"level must be one of \('char', 'word'\); received"):
+    with pytest.raises(ValueError,
+                       match=r"Expected `level` in \('char', 'word'\). Received: level="):
         Vocabulary(["a"], level="byte")
 
 

@@ -21,6 +21,15 @@ def test_datasets_build_unknown_name_is_a_clear_error(capsys):
     assert "Unknown dataset 'imdb'" in capsys.readouterr().err
 
 
+def test_the_cli_offers_exactly_the_registered_tasks_and_cells():
+    # The CLI lists them by hand so that `--help` need not import TensorFlow.
+    from seqmodels.cells.registry import CELLS
+    from seqmodels.runs.tasks import TASKS
+
+    assert sorted(cli.TASK_NAMES) == sorted(TASKS)
+    assert sorted(cli.CELL_NAMES) == sorted(CELLS)
+
+
 def test_unknown_command_exits_with_usage():
     with pytest.raises(SystemExit) as info:
         cli.main(["fly"])
