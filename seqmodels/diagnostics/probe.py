@@ -13,7 +13,7 @@ state (Keras's masked loop), so their `eps_t` gets no gradient.
 
 Works on any model built of `Recurrent` layers (ManyToOne, AlignedManyToMany,
 the full-sequence decoders of EncoderDecoder), reloaded from `.keras` or not.
-Nothing is saved: the probe is a runtime attribute, removed on exit.
+Nothing is saved: the probe runs each layer through `Recurrent.run_by`, undone on exit.
 """
 
 from __future__ import annotations
@@ -24,27 +24,8 @@ import keras
 import tensorflow as tf
 from keras import ops
 
+from seqmodels.layers.step_cell import StepCell
 from seqmodels.layers.walk import recurrent_layers
-
-
-class _ProbedCell(keras.layers.Layer):
-    """Runs `cell.step` on `[projected_t, eps_t]` and adds `eps_t` to the new `h_t`."""
-
-    def __init__(self, cell, **kwargs):
-        super().__init__(**kwargs)
-        object.__setattr__(self, "_target", cell)
-        self.state_size = cell.state_size
-        self.output_size = cell.output_size
-
-    def build(self, input_shape):
-        self.built = True
-
-    def call(self, inputs, states, training=False):
-        projected, eps = inputs[:, :-self._target.units], inputs[:, -self._target.units:]
-        output, new_states = self._target.step(projected, states, training=training)
-        new_states = list(new_states)
-        new_states[0] = new_states[0] + eps  # h_t (the output of every seqmodels cell)
-        return output + eps, new_states
 
 
 class StateProbe:
@@ -81,7 +62,8 @@ class StateProbe:
             self.tape.watch([self.eps, self.delta])
         states = [states[0] + self.delta, *states[1:]]
         loop = keras.layers.RNN(
-            _ProbedCell(cell), return_sequences=True, return_state=True,
+            StepCell(cell, projected=True, perturbed=True), return_sequences=True,
+            return_state=True,
             go_backwards=layer.go_backwards, zero_output_for_mask=layer.zero_output_for_mask)
         output, *final = loop(ops.concatenate([projected, self.eps], axis=-1),
                               initial_state=states, mask=mask, training=training)
@@ -93,14 +75,11 @@ class StateProbe:
 
 @contextlib.contextmanager
 def probing(layers: dict, probes: dict):
-    """Attaches `probes[path]` to `layers[path]` for the duration of the block."""
-    try:
+    """Runs `layers[path]` by `probes[path]` (`Recurrent.run_by`) for the duration of the block."""
+    with contextlib.ExitStack() as stack:
         for path, probe in probes.items():
-            object.__setattr__(layers[path], "state_probe", probe)
+            stack.enter_context(layers[path].run_by(probe.run))
         yield probes
-    finally:
-        for path in probes:
-            object.__setattr__(layers[path], "state_probe", None)
 
 
 __all__ = ["StateProbe", "probing", "recurrent_layers"]

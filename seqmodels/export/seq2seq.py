@@ -37,29 +37,10 @@ from seqmodels.export.text import (
     teacher_forcing_ids,
 )
 from seqmodels.layers.call_checks import with_assertions
+from seqmodels.models.decoding_state import flat_state, free_shape, nested_state
 from seqmodels.models.generation import generate
 
 LENGTH_BUCKET = 4  # with jit_compile, chunk widths are rounded up to a multiple of this
-
-
-def _flat_state(state):
-    """Model state dict -> flat `{name: tensor}` (the decoder states become `state_<i>`)."""
-    flat = {k: v for k, v in state.items() if k != "states"}
-    flat.update({f"state_{i}": s for i, s in enumerate(state["states"])})
-    return flat
-
-
-def _nested_state(flat):
-    state = {k: v for k, v in flat.items() if not k.startswith("state_")}
-    count = len(flat) - len(state)
-    state["states"] = [flat[f"state_{i}"] for i in range(count)]
-    return state
-
-
-def _free_shape(name, shape, source_state):
-    """Batch (and, for the source entries, source length) unknown; feature sizes kept."""
-    free = 2 if name in source_state else 1
-    return [None] * free + list(shape[free:])
 
 
 class Seq2SeqEndpoints:
@@ -231,28 +212,28 @@ class Seq2SeqEndpoints:
 
     def encode(self, texts):
         source, _ = self._source(texts)
-        return _flat_state(self.model.encode(source))
+        return flat_state(self.model.encode(source))
 
-    def decode_step(self, tokens, flat_state):
+    def decode_step(self, tokens, flat):
         size = self.model.target_vocabulary_size
         message = (f"Expected `tokens` in [0, {size}) (the target vocabulary; <s> = "
                    f"{constants.START_ID} starts).")
         checks = [tf.debugging.assert_non_negative(tokens, message=message),
                   tf.debugging.assert_less(tokens, size, message=message)]
-        for name, tensor in sorted(flat_state.items()):
+        for name, tensor in sorted(flat.items()):
             checks.append(tf.debugging.assert_equal(
                 tf.shape(tensor)[0], tf.shape(tokens)[0],
                 message=f"Expected `{name}` with one row per token (the batch of `tokens`): "
                         "pass the state that `encode` or the previous `decode_step` returned."))
         tokens = with_assertions(tokens, checks)  # before the embedding lookup could fail
-        logits, state, attention = self.model.decode_step(tokens, _nested_state(flat_state))
-        return {"logits": logits, "attention": attention, **_flat_state(state)}
+        logits, state, attention = self.model.decode_step(tokens, nested_state(flat))
+        return {"logits": logits, "attention": attention, **flat_state(state)}
 
     # ------------------------------------------------------------------ #
     def state_specs(self):
         """`{name: TensorSpec}` of the flat decoder state; batch and source length unknown."""
         state = self.encode(tf.constant(["a"]))
-        return {k: tf.TensorSpec(_free_shape(k, v.shape, self.model.SOURCE_STATE), v.dtype, name=k)
+        return {k: tf.TensorSpec(free_shape(k, v.shape, self.model.source_state), v.dtype, name=k)
                 for k, v in state.items()}
 
     def functions(self):

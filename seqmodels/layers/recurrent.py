@@ -1,5 +1,6 @@
 """Recurrent: run any seqmodels cell over a sequence, fast, with a learnable initial state."""
 
+import contextlib
 import warnings
 
 import keras
@@ -20,31 +21,10 @@ from seqmodels.layers.cudnn import (
 )
 from seqmodels.layers.path import auto_implementation, auto_scan, on_accelerator
 from seqmodels.layers.scan import PATHS, fold_mask, run_scan
+from seqmodels.layers.step_cell import StepCell
 
 _PATH_CHOICES = ("auto",) + PATHS
 IMPLEMENTATIONS = ("auto", "fused", "loop")
-
-
-class _LoopCell(keras.layers.Layer):
-    """What `keras.layers.RNN` runs: the cell's `step` on projected inputs, or its `call`.
-
-    Holds the cell without tracking it (the `Recurrent` layer owns its weights).
-    """
-
-    def __init__(self, cell, projected, **kwargs):
-        super().__init__(**kwargs)
-        object.__setattr__(self, "_target", cell)
-        self.projected = projected
-        self.state_size = cell.state_size
-        self.output_size = cell.output_size
-
-    def build(self, input_shape):
-        self.built = True
-
-    def call(self, inputs, states, training=False):
-        if self.projected:
-            return self._target.step(inputs, states, training=training)
-        return self._target.call(inputs, states, training=training)
 
 
 @keras.saving.register_keras_serializable(package="seqmodels")
@@ -173,11 +153,10 @@ class Recurrent(keras.layers.Layer):
         self._loop = None
         object.__setattr__(self, "_twin", None)  # the fused built-in, made in build()
         self._warned_gaps = False
-        # A `seqmodels.diagnostics` probe, set only while a diagnostic runs (never saved).
-        object.__setattr__(self, "state_probe", None)
+        object.__setattr__(self, "_runner", None)  # see `run_by`; never saved
         if not cell.is_linear_recurrence:
             self._loop = keras.layers.RNN(
-                _LoopCell(cell, projected=self._projects_inputs()),
+                StepCell(cell, projected=self._projects_inputs()),
                 return_sequences=self.return_sequences,
                 return_state=True, go_backwards=self.go_backwards, name="loop",
             )
@@ -283,8 +262,8 @@ class Recurrent(keras.layers.Layer):
                                     features=getattr(self, "input_features", None))
         mask = check_mask(mask, sequences, name="mask")
         states = self._initial_states(sequences, initial_state)
-        if self.state_probe is not None:  # a diagnostic: the step loop, perturbable states
-            return self.state_probe.run(self, sequences, states, mask, training)
+        if self._runner is not None:  # see `run_by`
+            return self._runner(self, sequences, states, mask, training)
         self._draw_dropout_masks(sequences, states[0], training)
         if self.cell.is_linear_recurrence:
             projected = self.cell.project_inputs(sequences, training=training)  # (B, T, P)
@@ -295,6 +274,24 @@ class Recurrent(keras.layers.Layer):
             output, states = self._run_loop(sequences, states, mask, training)
         self._reset_dropout_masks()
         return [output, *states] if self.return_state else output
+
+    @contextlib.contextmanager
+    def run_by(self, runner):
+        """Within the block, `runner` computes what `call` returns, in place of the layer's paths.
+
+        The extension point of the diagnostics (`seqmodels.diagnostics.probe`
+        runs a step loop with perturbable states through it). `call` still
+        checks its arguments and builds the initial states, then returns
+        `runner(layer, sequences (B, T, F), states (list, each (B, size)),
+        mask (B, T) or None, training)`, which must return what `call` would:
+        `output` or `[output, *final_states]` as `return_state` says. Nothing
+        is saved; the layer's own paths are back when the block exits.
+        """
+        object.__setattr__(self, "_runner", runner)
+        try:
+            yield self
+        finally:
+            object.__setattr__(self, "_runner", None)
 
     def _run_loop(self, sequences, states, mask, training):
         """The cell's step in `keras.layers.RNN`: `(B, T, F)` -> `((B, [T,] U), states)`."""

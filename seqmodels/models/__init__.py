@@ -10,7 +10,12 @@
 
 from seqmodels.models.aligned import AlignedManyToMany
 from seqmodels.models.attention import BahdanauAttention, LuongAttention
-from seqmodels.models.decoder_stack import DecoderStack
+from seqmodels.models.decoders import (
+    BahdanauDecoder,
+    DecoderStack,
+    LuongDecoder,
+    PlainDecoder,
+)
 from seqmodels.models.encoder import RecurrentEncoder
 from seqmodels.models.encoder_decoder import EncoderDecoder
 from seqmodels.models.ensemble import EncoderDecoderEnsemble
@@ -22,12 +27,15 @@ from seqmodels.models.pooling import SequencePooling
 __all__ = [
     "AlignedManyToMany",
     "BahdanauAttention",
+    "BahdanauDecoder",
     "DecoderStack",
     "EncoderDecoder",
     "EncoderDecoderEnsemble",
     "LuongAttention",
+    "LuongDecoder",
     "ManyToOne",
     "OneToMany",
+    "PlainDecoder",
     "RecurrentEncoder",
     "SequencePooling",
     "TokenEmbedding",

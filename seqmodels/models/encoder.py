@@ -86,7 +86,9 @@ class RecurrentEncoder(keras.layers.Layer):
 
     @property
     def states_per_layer(self):
-        return 2 if self.cell == "lstm" else 1
+        """How many final states each layer returns (the cell's `state_sizes`: 2 for LSTM)."""
+        layer = self.stack[0].forward_layer if self.bidirectional else self.stack[0]
+        return len(layer.cell.state_sizes)
 
     def build(self, sequences_shape):
         shape = tuple(sequences_shape)

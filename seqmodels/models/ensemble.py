@@ -82,8 +82,8 @@ class EncoderDecoderEnsemble(BuildByCall, keras.Model):
         self.members = _check_members(members)
         self.source_vocabulary_size = self.members[0].source_vocabulary_size
         self.target_vocabulary_size = self.members[0].target_vocabulary_size
-        self.SOURCE_STATE = tuple(f"{name}_{i}" for i in range(len(self.members))
-                                  for name in EncoderDecoder.SOURCE_STATE)
+        self.source_state = tuple(f"{name}_{i}" for i, member in enumerate(self.members)
+                                  for name in member.source_state)
         if all(m.built for m in self.members):  # trained or loaded members: nothing to build
             self.built = True
 

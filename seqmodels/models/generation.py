@@ -1,7 +1,7 @@
 """Free-running decoding of an encoder-decoder: the source read by index, the hypotheses tiled.
 
 A model that `generate` drives has `encode(inputs) -> state dict`,
-`decode_step(tokens, state) -> (logits, state, weights)` and `SOURCE_STATE`,
+`decode_step(tokens, state) -> (logits, state, weights)` and `source_state`,
 the names of the state entries that hold the source (`(B, S, ...)`, the
 first of them a memory whose axis 1 is the source length). Those entries are
 passed to every step as they are, once per input; only the per-hypothesis
@@ -23,8 +23,8 @@ def generate(model, inputs, strategy="greedy", max_length=None, min_length=0,
     `max_length` defaults to `2 * S + 10` for a batch whose longest source has `S` steps.
     """
     state = dict(model.encode(inputs))
-    source = {k: state.pop(k) for k in model.SOURCE_STATE if k in state}
-    source_length = ops.shape(source[model.SOURCE_STATE[0]])[1]
+    source = {k: state.pop(k) for k in model.source_state if k in state}
+    source_length = ops.shape(source[model.source_state[0]])[1]
     if max_length is None:
         max_length = default_max_output_length(source_length)
 

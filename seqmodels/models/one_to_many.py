@@ -7,7 +7,7 @@ from seqmodels.checks import check_choice, check_positive_int
 from seqmodels.decoding import decode
 from seqmodels.decoding.resolve import resolve_strategy
 from seqmodels.models.building import BuildByCall
-from seqmodels.models.decoder_stack import DecoderStack
+from seqmodels.models.decoders import PlainDecoder
 from seqmodels.models.inputs import TokenEmbedding, check_sequence_rank, read_sequence
 
 CONDITIONINGS = ("initial_state", "every_step", "both")
@@ -49,18 +49,18 @@ class OneToMany(BuildByCall, keras.Model):
         super().__init__(**kwargs)
         self.vocabulary_size = check_positive_int("vocabulary_size", vocabulary_size)
         self.embedding_dim = check_positive_int("embedding_dim", embedding_dim)
+        self.cell = cell
         self.units = check_positive_int("units", units)
+        self.num_layers = num_layers
         self.conditioning = check_choice("conditioning", conditioning, CONDITIONINGS)
+        self.dropout = dropout
+        self.recurrent_dropout = recurrent_dropout
+        self.layer_dropout = layer_dropout
         self.embedding = TokenEmbedding(vocabulary_size, embedding_dim, name="embedding")
-        self.decoder = DecoderStack(cell=cell, units=units, num_layers=num_layers,
+        self.decoder = PlainDecoder(cell=cell, units=units, num_layers=num_layers,
                                     dropout=dropout, recurrent_dropout=recurrent_dropout,
-                                    layer_dropout=layer_dropout, name="decoder")
-        self.bridge_layers = []
-        if conditioning in ("initial_state", "both"):
-            self.bridge_layers = [
-                keras.layers.Dense(size, activation="tanh", name=f"bridge_{i}")
-                for i, size in enumerate(self.decoder.state_sizes)
-            ]
+                                    layer_dropout=layer_dropout, name="decoder",
+                                    bridge="zeros" if conditioning == "every_step" else "vector")
         self.output_layer = keras.layers.Dense(vocabulary_size, name="logits")
 
     def integer_inputs(self):
@@ -73,12 +73,7 @@ class OneToMany(BuildByCall, keras.Model):
             raise ValueError(
                 f"Expected `vector` of shape (batch, features). Received: shape={vector.shape}.")
         vector = ops.cast(vector, "float32")
-        if self.bridge_layers:
-            states = [layer(vector) for layer in self.bridge_layers]
-        else:
-            batch = ops.shape(vector)[0]
-            states = [ops.zeros((batch, size)) for size in self.decoder.state_sizes]
-        return {"vector": vector, "states": states}
+        return {"vector": vector, **self.decoder.initial_state(vector)}
 
     def _step_inputs(self, embedded, vector):
         """Joins the vector to every step's input when conditioning asks for it."""
@@ -94,16 +89,16 @@ class OneToMany(BuildByCall, keras.Model):
         check_sequence_rank(ids, tokens=True, name="decoder_inputs")
         embedded = self.embedding(ids, name="decoder_inputs")  # (B, T, E)
         x = self._step_inputs(embedded, state["vector"])  # (B, T, F)
-        outputs, _ = self.decoder(x, state["states"], mask=mask, training=training)
+        outputs, _ = self.decoder(x, state, mask=mask, training=training)
         return self.output_layer(outputs)  # (B, T, V)
 
     def decode_step(self, tokens, state, training=False):
         """`tokens (B,)`, state -> `(logits (B, V), state, weights (B, 1) of ones)`."""
         embedded = self.embedding(ops.expand_dims(tokens, 1), name="tokens")[:, 0]  # (B, E)
-        h, states = self.decoder.step(self._step_inputs(embedded, state["vector"]),
-                                      state["states"], training=training)
+        h, state, _ = self.decoder.step(self._step_inputs(embedded, state["vector"]), state,
+                                        training=training)
         logits = self.output_layer(h)
-        return logits, {**state, "states": states}, ops.ones_like(logits[:, :1])
+        return logits, state, ops.ones_like(logits[:, :1])
 
     def generate(self, inputs, strategy="greedy", max_length=20, min_length=0):
         """Free-running generation from `vector (B, D)`; see `seqmodels.decoding.decode`."""
@@ -112,17 +107,16 @@ class OneToMany(BuildByCall, keras.Model):
 
     def get_config(self):
         return {
-            "name": self.name,
-            "trainable": self.trainable,
+            **super().get_config(),
             "vocabulary_size": self.vocabulary_size,
             "embedding_dim": self.embedding_dim,
-            "cell": self.decoder.cell,
+            "cell": self.cell,
             "units": self.units,
-            "num_layers": self.decoder.num_layers,
+            "num_layers": self.num_layers,
             "conditioning": self.conditioning,
-            "dropout": self.decoder.dropout,
-            "recurrent_dropout": self.decoder.recurrent_dropout,
-            "layer_dropout": self.decoder.layer_dropout,
+            "dropout": self.dropout,
+            "recurrent_dropout": self.recurrent_dropout,
+            "layer_dropout": self.layer_dropout,
         }
 
 

@@ -155,7 +155,7 @@ def test_runs_in_tf_function_with_unknown_batch_and_lengths(rng):
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        ({"attention": "dot"}, r"Expected `attention` in .* Received: 'dot'"),
+        ({"attention": "dot"}, r"Expected `attention` in .* Received: attention='dot'"),
         ({"bridge": "copy"}, r"bridge='copy'"),
         ({"attention": "luong", "scheduled_sampling": True}, r"attention='bahdanau'"),
         ({"units": 0}, r"units=0"),

@@ -90,7 +90,7 @@ def test_keras_round_trip_in_safe_mode_keeps_every_member(rng):
     batch = batch_of(rng)
     ensemble = EncoderDecoderEnsemble(members(batch))
     restored = reload(ensemble)
-    assert [type(m.attention_layer).__name__ if m.attention_layer else None
+    assert [type(m.decoder.attention).__name__ if m.attention else None
             for m in restored.members] == ["LuongAttention", "BahdanauAttention", None]
     np.testing.assert_allclose(np.asarray(restored(batch)), np.asarray(ensemble(batch)),
                                atol=1e-6)

@@ -1,0 +1,126 @@
+"""BahdanauDecoder: additive attention inside the recurrence, with input feeding.
+
+As `tfa.seq2seq.AttentionWrapper(BahdanauAttention, output_attention=True)`:
+
+    h_t = cells([emb(y_{t-1}); a_{t-1}], h_{t-1})
+    c_t = sum_s softmax_s(v . tanh(W_q h_t + W_k m_s)) m_s
+    a_t = tanh(W_c [c_t; h_t])
+
+The attentional vector `a_{t-1}` (the state's `feed`) joins the next input,
+so `call` scans `step` over time. Only this decoder steps through time in
+training, so only it offers scheduled sampling (Bengio et al. 2015): with
+probability `sampling_probability` (a variable that
+`seqmodels.training.ScheduledSampling` drives), a step reads the embedding
+of the previous step's own greedy prediction instead of `emb(y_{t-1})`.
+"""
+
+import keras
+from keras import ops
+
+from seqmodels.layers.scan import time_scan
+from seqmodels.models.attention import BahdanauAttention
+from seqmodels.models.decoders.attentional import AttentionalDecoder
+
+
+@keras.saving.register_keras_serializable(package="seqmodels")
+class BahdanauDecoder(AttentionalDecoder):
+    """Additive attention inside the recurrence, the attentional vector fed to the next step.
+
+    Args:
+        cell: `"elman"`, `"gru"`, `"lstm"`, `"mingru"` or `"minlstm"`.
+        units: int. Units of every layer, and the width of the attentional vector.
+        num_layers: int. Depth of the stack.
+        dropout: float in [0, 1). Input dropout inside each cell (one mask per sequence).
+        recurrent_dropout: float in [0, 1). Recurrent dropout inside each cell.
+        layer_dropout: float in [0, 1). Dropout between stacked layers.
+        bridge: `"zeros"`, `"dense"` or `"vector"`: what the initial states are made from.
+        attention_units: int or None. Width of the additive score (default `units`).
+        scheduled_sampling: bool. Create `sampling_probability` (0.0 until a
+            callback sets it) and, in training, feed back the decoder's own
+            predictions with that probability; `call` then needs `feedback`.
+
+    The state adds `feed (N, units)`, the previous attentional vector.
+    """
+
+    def __init__(self, cell="lstm", units=128, num_layers=1, dropout=0.0,
+                 recurrent_dropout=0.0, layer_dropout=0.0, bridge="zeros", attention_units=None,
+                 scheduled_sampling=False, **kwargs):
+        super().__init__(cell=cell, units=units, num_layers=num_layers, dropout=dropout,
+                         recurrent_dropout=recurrent_dropout, layer_dropout=layer_dropout,
+                         bridge=bridge, **kwargs)
+        self.attention_units = attention_units
+        self.scheduled_sampling = bool(scheduled_sampling)
+        self.attention = BahdanauAttention(self.units, attention_units, name="attention")
+        self.sampling_probability = None
+        if self.scheduled_sampling:
+            self.sampling_probability = self.add_weight(
+                shape=(), initializer="zeros", trainable=False, name="sampling_probability")
+            self.seed_generator = keras.random.SeedGenerator(0)
+
+    def step_inputs_size(self, embedding_dim):
+        return embedding_dim + self.units  # [emb(y_{t-1}); a_{t-1}]
+
+    def initial_state(self, source, memory=None, memory_mask=None):
+        """As `AttentionalDecoder.initial_state`, plus `feed (B, units)` of zeros."""
+        state = super().initial_state(source, memory, memory_mask)
+        state["feed"] = ops.zeros((ops.shape(memory)[0], self.units), dtype=memory.dtype)
+        return state
+
+    def step(self, inputs, state, training=False):
+        """`inputs (N, E)`, state -> `(attentional (N, units), new state, weights (N, S))`."""
+        joined = ops.concatenate([inputs, state["feed"]], axis=-1)
+        h, states = self.step_cells(joined, state["states"], training=training)
+        attentional, weights = self.attend(h, state)
+        return attentional, {**state, "states": states, "feed": attentional}, weights
+
+    def call(self, inputs, state, mask=None, training=False, feedback=None):
+        """`step` scanned over time: `inputs (B, T, E)`, state ->
+        `(attentional (B, T, units), weights (B, T, S))`.
+
+        `feedback`: with scheduled sampling, a function from attentional vectors
+        `(B, units)` to the embeddings `(B, E)` of their greedy predictions.
+        Steps past a sequence's end compute values that the loss masks out.
+        """
+        if self.scheduled_sampling and feedback is None:
+            raise ValueError("Expected `feedback` (attentional vectors -> embedded predictions) "
+                             "for scheduled sampling. Received: feedback=None.")
+        batch, time = ops.shape(inputs)[0], ops.shape(inputs)[1]
+        coins = self._sampling_coins(batch, time, training) if self.scheduled_sampling else None
+        xs = inputs if coins is None else ops.concatenate([inputs, coins], axis=-1)
+        if training:
+            first = ops.concatenate([inputs[:, 0], state["feed"]], axis=-1)
+            self.draw_dropout_masks(first, state["states"])
+
+        def one_step(carry, x_t):
+            states, feed, _ = carry
+            if coins is not None:
+                x_t = self._maybe_sample(x_t, feed, feedback)
+            attentional, new, weights = self.step(
+                x_t, {**state, "states": states, "feed": feed}, training=training)
+            return list(new["states"]), attentional, weights
+
+        weights0 = ops.zeros(ops.shape(state["memory"])[:2], dtype=inputs.dtype)  # (B, S)
+        carry = (list(state["states"]), state["feed"], weights0)
+        # (T, B, ...) stacks of every carry; on TF via tf.scan (keras.ops.scan loses shapes)
+        _, attentional, weights = time_scan(one_step, ops.transpose(xs, (1, 0, 2)), carry)
+        self.reset_dropout_masks()
+        return ops.transpose(attentional, (1, 0, 2)), ops.transpose(weights, (1, 0, 2))
+
+    def _sampling_coins(self, batch, time, training):
+        """`(B, T, 1)` uniforms; 1.0 (never sample) at t = 0 and outside training."""
+        if not training:
+            return ops.ones((batch, time, 1))
+        coins = keras.random.uniform((batch, time, 1), seed=self.seed_generator)
+        return ops.concatenate([ops.ones((batch, 1, 1)), coins[:, 1:]], axis=1)
+
+    def _maybe_sample(self, x_t, feed, feedback):
+        """`[emb(y_{t-1}); coin]` -> `emb(y_{t-1})`, or w.p. p the embedded own prediction."""
+        embedded, coin = x_t[:, :-1], x_t[:, -1:]  # (B, E), (B, 1)
+        return ops.where(coin < self.sampling_probability, feedback(feed), embedded)
+
+    def get_config(self):
+        return {**super().get_config(), "attention_units": self.attention_units,
+                "scheduled_sampling": self.scheduled_sampling}
+
+
+__all__ = ["BahdanauDecoder"]
