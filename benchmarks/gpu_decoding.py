@@ -32,7 +32,7 @@ WIDTH = 34  # longest CMUdict test word is shorter; one padded width = one compi
 def prepare(keras_file, out_dir):
     """Copies the weights and writes the vocabularies and test words as JSON."""
     sys.path.insert(0, str(ROOT))
-    from seqmodels.g2p import read_split, vocabularies
+    from benchmarks.g2p_data import read_split, vocabularies
 
     out = pathlib.Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,7 @@
 """Teacher forcing for encoder-decoders, packed in the pipeline.
 
-The decoder reads the true previous token at every step while training:
+The decoder reads the true previous token at every step while training;
+`seqmodels.targets` says how a target becomes decoder inputs and labels:
 
     target          [t1, t2, t3]
     decoder_inputs  [<s>, t1, t2, t3]      (start + target)
@@ -17,6 +18,7 @@ import tensorflow as tf
 
 from pipelines.batching import Transformation
 from seqmodels import constants
+from seqmodels.targets import decoder_inputs_and_labels
 
 
 def teacher_forcing(
@@ -37,10 +39,8 @@ def teacher_forcing(
     """
 
     def pack(x, target):
-        target = tf.convert_to_tensor(target)
-        start = tf.fill([1], tf.cast(start_id, target.dtype))
-        end = tf.fill([1], tf.cast(end_id, target.dtype))
-        return {**x, "decoder_inputs": tf.concat([start, target], 0)}, tf.concat([target, end], 0)
+        decoder_inputs, labels = decoder_inputs_and_labels(target, start_id, end_id)
+        return {**x, "decoder_inputs": decoder_inputs}, labels
 
     def apply(dataset: tf.data.Dataset) -> tf.data.Dataset:
         spec = dataset.element_spec

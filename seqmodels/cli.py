@@ -163,14 +163,12 @@ def _export(args) -> int:
 
 
 def _demo(args) -> int:
+    from seqmodels.runs import demo
+
     if args.task == "vowels":
-        from seqmodels import demo
-
-        return demo.main(epochs=args.epochs, seed=args.seed, data_dir=args.data_dir)
-    from seqmodels import g2p
-
-    return g2p.main(minutes=args.minutes, seed=args.seed, data_dir=args.data_dir,
-                    export_dir=args.export_dir)
+        return demo.main_vowels(epochs=args.epochs, seed=args.seed, data_dir=args.data_dir)
+    return demo.main(minutes=args.minutes, seed=args.seed, data_dir=args.data_dir,
+                     export_dir=args.export_dir)
 
 
 def _positive_int(text: str) -> int:
@@ -301,12 +299,13 @@ def make_parser() -> argparse.ArgumentParser:
         "demo", parents=[common],
         help="the main job: CMUdict G2P trained, scored, exported and served")
     demo.add_argument("--task", choices=["g2p", "vowels"], default="g2p",
-                      help="g2p (the main job) or vowels (a small JapaneseVowels classifier)")
+                      help="g2p (the main job) or vowels (the japanese_vowels task's classifier)")
     demo.add_argument("--minutes", type=float, default=None,
                       help="g2p: stop training after the epoch in which this many minutes "
                            "have passed (default 10)")
     demo.add_argument("--export-dir", default="saved_models/g2p", help="g2p export target")
-    demo.add_argument("--epochs", type=int, default=60, help="vowels epochs")
+    demo.add_argument("--epochs", type=_positive_int, default=None,
+                      help="vowels epochs (default: the japanese_vowels task's)")
     demo.add_argument("--seed", type=int, default=0, help="random seed of the demo run")
     demo.add_argument("--data-dir", default=None, help="TFDS data dir of the datasets")
     demo.set_defaults(func=_demo)

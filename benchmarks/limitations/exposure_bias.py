@@ -20,10 +20,10 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2]))
 
 import keras  # noqa: E402
 
+from benchmarks.g2p_data import read_split, vocabularies  # noqa: E402
 from benchmarks.limitations.common import save  # noqa: E402
 from benchmarks.quality.scheduled_sampling import measure_exposure_bias  # noqa: E402
 from pipelines import from_token_lists, pad_to_batch_max, teacher_forcing  # noqa: E402
-from seqmodels.g2p import read_split, vocabularies  # noqa: E402
 
 
 def main(argv=None):

@@ -74,20 +74,28 @@ def vowels(seed):
 
 
 def g2p_model(path, minutes, seed):
-    from seqmodels.g2p import read_split, train, vocabularies
+    """`(model, letters, phones, source)`: a `.keras` file of benchmarks/quality/g2p.py with
+    its vocabularies, or the main job's estimator (`seqmodels demo`'s budget) trained here."""
+    from benchmarks.g2p_data import read_split, vocabularies
 
-    train_pairs = read_split("train")
-    letters, phones = vocabularies(train_pairs)
     if path:
+        letters, phones = vocabularies(read_split("train"))
         return keras.saving.load_model(path, safe_mode=True), letters, phones, str(path)
-    model, _ = train(letters, phones, train_pairs, read_split("validation"), minutes=minutes,
-                     seed=seed, verbose=2)
-    return model, letters, phones, f"seqmodels.g2p.train, {minutes} minutes"
+    from seqmodels.runs import get_task
+    from seqmodels.runs.demo import DEMO_BUDGET
+    from seqmodels.training import TimeBudget
+
+    task = get_task("cmudict_g2p")
+    estimator = task.make_estimator(**DEMO_BUDGET, random_state=seed, verbose=2)
+    estimator.fit(*task.read("train"), validation_data=task.read("validation"),
+                  callbacks=[TimeBudget(minutes)])
+    return (estimator.model_, estimator.vocabulary_, estimator.target_vocabulary_,
+            f"the cmudict_g2p task's estimator with seqmodels demo's budget, {minutes} minutes")
 
 
 def g2p(path, minutes, seed, n=1000):
+    from benchmarks.g2p_data import read_split
     from pipelines import from_token_lists, pad_to_batch_max, teacher_forcing
-    from seqmodels.g2p import read_split
 
     model, letters, phones, source = g2p_model(path, minutes, seed)
     test = [(w, prons[:1]) for w, prons in read_split("test")[:n]]  # first reading

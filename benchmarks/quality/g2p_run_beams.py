@@ -17,8 +17,8 @@ import sys
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2]))
 
 from benchmarks.quality.common import save_result  # noqa: E402
-from seqmodels.g2p import score_beam_widths  # noqa: E402
 from seqmodels.runs import RunDir, get_task  # noqa: E402
+from seqmodels.runs.demo import score_beam_widths  # noqa: E402
 
 
 def main(argv=None):
@@ -29,10 +29,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
     run = RunDir(args.run_dir)
     estimator, task = run.load_estimator(), get_task("cmudict_g2p")
-    X, y = task.read("test")
     result = {"command": "benchmarks/quality/g2p_run_beams.py " + " ".join(argv or sys.argv[1:]),
               "config": run.read_json("config.json"), "metrics": run.read_json("metrics.json")}
-    result.update(score_beam_widths(estimator, task, X, y, args.beams))
+    result.update(score_beam_widths(estimator, task, "test", args.beams))
     print({k: v for k, v in result.items() if k not in ("config", "metrics")})
     print(save_result(args.name, result))
 

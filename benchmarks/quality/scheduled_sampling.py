@@ -22,10 +22,10 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2]))
 
 import keras  # noqa: E402
 
+from benchmarks.g2p_data import evaluate, make_dataset, read_split, vocabularies  # noqa: E402
 from benchmarks.quality.common import save_result, seed_everything  # noqa: E402
 from seqmodels.decoding import Greedy  # noqa: E402
 from seqmodels.diagnostics import exposure_bias  # noqa: E402
-from seqmodels.g2p import evaluate, make_dataset, read_split, vocabularies  # noqa: E402
 from seqmodels.models import EncoderDecoder  # noqa: E402
 from seqmodels.training import ScheduledSampling  # noqa: E402
 

@@ -1,7 +1,7 @@
 """Seeded synthetic long-range probes: the adding problem and the copy task.
 
-Both measure how far back a recurrent model can carry information (the
-seed's limitation 2, long-term dependencies). Examples are generated
+Both measure how far back a recurrent model can carry information
+(long-term dependencies). Examples are generated
 locally from a seed, so a build is identical on every machine.
 
 Adding problem (Hochreiter & Schmidhuber 1997; Le et al. 2015): inputs

@@ -1,4 +1,4 @@
-"""ElmanCell: the seed's hidden-state equation, h_t = act(x_t W_x + h_{t-1} W_h + b)."""
+"""ElmanCell: the simple recurrent network, h_t = act(x_t W_x + h_{t-1} W_h + b)."""
 
 import keras
 from keras import activations, initializers, ops

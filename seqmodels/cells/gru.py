@@ -25,8 +25,16 @@ class GRUCell(GatedCell):
     `recurrent_kernel (units, 3 units)`, `bias (2, 3 units)` (row 0 input
     bias, row 1 recurrent bias).
 
-    Args: see `GatedCell` (units, activation, recurrent_activation, use_bias,
-        initialisers, layer_norm, dropout, recurrent_dropout, seed).
+    Args:
+        units: int. Size of the hidden state.
+        activation: candidate activation (default `"tanh"`).
+        recurrent_activation: gate activation (default `"sigmoid"`).
+        use_bias: bool.
+        kernel_initializer, recurrent_initializer, bias_initializer: Keras initialisers.
+        layer_norm: bool. Layer-normalise the input and recurrent pre-activations.
+        dropout: float in [0, 1). Input dropout, one mask per sequence.
+        recurrent_dropout: float in [0, 1). Recurrent dropout, one mask per sequence.
+        seed: int or None. Seed of the dropout masks.
 
     Call arguments:
         inputs: float tensor `(batch, features)`.

@@ -24,9 +24,17 @@ class LSTMCell(GatedCell):
     `h_t = o * tanh(LN(c_t))` (Ba et al. 2016).
 
     Args:
+        units: int. Size of the hidden state.
+        activation: candidate activation (default `"tanh"`).
+        recurrent_activation: gate activation (default `"sigmoid"`).
+        use_bias: bool.
+        kernel_initializer, recurrent_initializer, bias_initializer: Keras initialisers.
+        layer_norm: bool. Layer-normalise the input and recurrent pre-activations.
+        dropout: float in [0, 1). Input dropout, one mask per sequence.
+        recurrent_dropout: float in [0, 1). Recurrent dropout, one mask per sequence.
+        seed: int or None. Seed of the dropout masks.
         unit_forget_bias: bool. Start the forget-gate bias at 1 (Jozefowicz et al.
             2015), which keeps the memory open early in training. Default True.
-        Other arguments: see `GatedCell`.
 
     Call arguments:
         inputs: float tensor `(batch, features)`.

@@ -18,7 +18,13 @@ class MinGRUCell(MinimalCell):
     `seqmodels.layers.Recurrent` a whole sequence runs as a scan (see
     `path`); inside `keras.layers.RNN` it runs step by step, with the same result.
 
-    Args: see `MinimalCell` (units, use_bias, initialisers, dropout, seed).
+    Args:
+        units: int. Size of the hidden state.
+        use_bias: bool.
+        kernel_initializer, bias_initializer: Keras initialisers.
+        dropout: float in [0, 1). Input dropout, one mask per sequence (no recurrent
+            dropout: the recurrence has no weight).
+        seed: int or None. Seed of the dropout masks.
 
     Call arguments:
         inputs: float tensor `(batch, features)`.

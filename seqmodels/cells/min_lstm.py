@@ -20,7 +20,13 @@ class MinLSTMCell(MinimalCell):
     `log f' = -softplus(d)`, `log i' = -softplus(-d)` with
     `d = softplus(-k_f) - softplus(-k_i)`.
 
-    Args: see `MinimalCell` (units, use_bias, initialisers, dropout, seed).
+    Args:
+        units: int. Size of the hidden state.
+        use_bias: bool.
+        kernel_initializer, bias_initializer: Keras initialisers.
+        dropout: float in [0, 1). Input dropout, one mask per sequence (no recurrent
+            dropout: the recurrence has no weight).
+        seed: int or None. Seed of the dropout masks.
 
     Call arguments:
         inputs: float tensor `(batch, features)`.

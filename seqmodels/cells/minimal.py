@@ -12,13 +12,9 @@ from keras import initializers, ops
 from seqmodels.cells.base import RecurrentCell
 
 
-def positive_activation(x):
-    """The paper's `g(x) = x + 1/2 if x >= 0 else sigmoid(x)`: continuous and > 0."""
-    return ops.where(x >= 0, x + 0.5, ops.sigmoid(x))
-
-
 def log_positive_activation(x):
-    """`log g(x)`, computed without forming g: `log(x + 1/2)` or `-softplus(-x)`."""
+    """`log g(x)` of the paper's `g(x) = x + 1/2 if x >= 0 else sigmoid(x)` (continuous and
+    > 0), computed without forming g: `log(x + 1/2)` or `-softplus(-x)`."""
     return ops.where(x >= 0, ops.log(ops.relu(x) + 0.5), -ops.softplus(-x))
 
 

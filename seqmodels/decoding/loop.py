@@ -100,7 +100,7 @@ def decode(step_fn, state, strategy, *, max_length, min_length=0,
             then `L` long, PAD after `max_length`.
 
     Returns:
-        dict, hypotheses best first (`n = strategy.n_best` or 1):
+        dict, hypotheses best first (`n = strategy.n_best`):
         `tokens` int32 `(B, n, L)` (PAD after END; `L = max_length` unless
         `buffer_length` is given), `lengths` int32
         `(B, n)` (END included), `scores` float32 `(B, n)` (the strategy's
@@ -162,7 +162,7 @@ def decode(step_fn, state, strategy, *, max_length, min_length=0,
 
 def _best_first(strategy, tokens, sums, lengths, attention):
     scores = strategy.ranking_scores(sums, lengths)  # (B, K)
-    n_best = getattr(strategy, "n_best", 1)
+    n_best = strategy.n_best
     scores, order = ops.top_k(scores, k=n_best)  # (B, n)
     result = {
         "tokens": _reorder(tokens, order),

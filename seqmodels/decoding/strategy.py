@@ -19,9 +19,11 @@ NEG = -1e9  # log-probability of a forbidden token: finite, so sums never become
 
 
 class Strategy:
-    """Base class. Subclasses set `width` and implement `select`."""
+    """Base class. Subclasses set `width` (hypotheses kept per input) and `n_best`
+    (hypotheses returned per input, at most `width`) and implement `select`."""
 
     width = 1
+    n_best = 1
 
     def select(self, log_probs, sums, lengths, finished):
         raise NotImplementedError

@@ -1,4 +1,4 @@
-"""Diagnostics for any seqmodels model: the seed's limitations, measured on your model.
+"""Diagnostics for any seqmodels model: the known limitations of RNNs, measured on yours.
 
     state_gradients        ||d(loss)/d(h_t)|| per step and layer  (vanishing / exploding)
     decay_distance         steps back until a gradient curve fell 10x, 1000x, ...

@@ -3,7 +3,7 @@
 Teacher forcing trains (and usually validates) the decoder on the true
 previous tokens; at inference it reads its own. `exposure_bias` scores one
 batch both ways, position by position against the same labels, so the gap
-is the price of the switch (the seed's note on teacher forcing).
+is the price of the switch (exposure bias).
 """
 
 from __future__ import annotations

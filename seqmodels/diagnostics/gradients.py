@@ -1,4 +1,4 @@
-"""The seed's vanishing / exploding gradients, measured: `||d(loss) / d(h_t)||` per step.
+"""Vanishing / exploding gradients, measured: `||d(loss) / d(h_t)||` per step.
 
     grads = state_gradients(model, batch_x, batch_y)
     grads.norms["encoder/recurrent_0"]      # (B, T), NaN at padded steps

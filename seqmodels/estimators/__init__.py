@@ -1,4 +1,4 @@
-"""scikit-learn estimators over variable-length sequences, one per X-to-X shape of the seed.
+"""scikit-learn estimators over variable-length sequences, one per shape of inputs and outputs.
 
     SequenceClassifier   sequence -> label                 (many-to-one)
     SequenceRegressor    sequence -> value(s)              (many-to-one)

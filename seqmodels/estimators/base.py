@@ -154,7 +154,11 @@ class SequenceEstimator(BaseEstimator):
     # ------------------------------------------------------------------ #
     # Checks and input reading (all before any training)
     # ------------------------------------------------------------------ #
-    def _check_params(self):
+    def check_params(self):
+        """Raises a ValueError naming the first bad hyperparameter (what `fit` checks first).
+
+        Subclasses add their own after `super().check_params()`.
+        """
         from seqmodels.cells.registry import check_cell_name
         from seqmodels.training.learning_rate import check_halvings
 
@@ -220,7 +224,7 @@ class SequenceEstimator(BaseEstimator):
 
         Everything is validated before any training starts.
         """
-        self._check_params()
+        self.check_params()
         self._require_y(y)
         items = self._read_inputs(X, fitting=True)
         targets = self._learn_targets(y, items)
@@ -245,7 +249,7 @@ class SequenceEstimator(BaseEstimator):
         if self.epochs <= done:
             raise ValueError(f"Expected `epochs` > the {done} epochs already trained. Received: "
                              f"epochs={self.epochs!r}.")
-        self._check_params()
+        self.check_params()
         self._require_y(y)
         items = self._read_inputs(X, fitting=False)
         targets = self._encode_targets(y, items)
@@ -438,8 +442,8 @@ class SequenceEstimator(BaseEstimator):
     def _train(self, items, targets, callbacks=None, validation=None, resume=False):
         """Builds, compiles and fits the model on `items` / `targets` (lists or arrays).
 
-        Training reads `EpochData` (each epoch's order fixed by the seed and
-        the epoch); with `checkpoint_dir`, `ExactResume` checkpoints and
+        Training reads `EpochData` (each epoch's order fixed by `random_state`
+        and the epoch); with `checkpoint_dir`, `ExactResume` checkpoints and
         resumes it. With `resume`, the fitted model trains on from
         `len(history_["loss"])`. A NaN / Inf loss ends training with
         `NonFiniteLossError` and leaves the estimator unfitted (no NaN model
@@ -509,7 +513,8 @@ class SequenceEstimator(BaseEstimator):
                     initial_epoch=len(done.get("loss", [])))
             except NonFiniteLossError:
                 for name in ("model_", "history_"):
-                    self.__dict__.pop(name, None)  # unfitted: a NaN model is never kept
+                    if hasattr(self, name):
+                        delattr(self, name)  # unfitted: a NaN model is never kept
                 raise
         if resumer is not None:
             self.history_ = {k: list(vs) for k, vs in resumer.history.items()}
@@ -575,5 +580,4 @@ class SequenceEstimator(BaseEstimator):
         return export_saved_model(self.model_, directory, **self._export_options(), **options)
 
 
-__all__ = ["SequenceEstimator", "check_finite_nonnegative", "check_int",
-           "encode_labels"]
+__all__ = ["SequenceEstimator", "encode_labels"]

@@ -13,7 +13,7 @@ from seqmodels.estimators.many_to_one import ManyToOneEstimator
 
 
 class SequenceClassifier(ClassifierMixin, ManyToOneEstimator):
-    """One label per sequence (the seed's many-to-one shape).
+    """One label per sequence (many-to-one).
 
     X: a list of float arrays `(time_i, features)`, a 2-D / 3-D array of
     equal-length series, a list of strings (one step per character) or a list

@@ -84,9 +84,9 @@ class SequenceForecaster(SequenceRegressor):
         self.horizon = horizon
         self.stride = stride
 
-    def _check_params(self):
+    def check_params(self):
 
-        super()._check_params()
+        super().check_params()
         for name in ("window", "horizon", "stride"):
             check_int(name, getattr(self, name), 1)
 
@@ -124,7 +124,7 @@ class SequenceForecaster(SequenceRegressor):
 
         `validation_data`: validation series (instead of `validation_split`).
         """
-        self._check_params()
+        self.check_params()
         series, self.univariate_ = _series(X)
         self.n_series_features_ = series[0].shape[1]
         if any(s.shape[1] != self.n_series_features_ for s in series):

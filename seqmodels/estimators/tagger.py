@@ -1,4 +1,4 @@
-"""SequenceTagger: one label per step (the seed's aligned many-to-many shape)."""
+"""SequenceTagger: one label per step (aligned many-to-many)."""
 
 from __future__ import annotations
 

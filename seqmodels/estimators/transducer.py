@@ -11,7 +11,7 @@ from seqmodels.estimators.base import SequenceEstimator
 
 
 class SequenceTransducer(SequenceEstimator):
-    """An attention encoder-decoder trained with teacher forcing: the seed's many-to-many.
+    """An attention encoder-decoder trained with teacher forcing: sequences to sequences.
 
     X: strings (a step per character) or token lists. y: strings or token
     lists, of any length (spelling to sounds, one language to another).
@@ -82,8 +82,8 @@ class SequenceTransducer(SequenceEstimator):
                              "sequences.")
         return kind
 
-    def _check_params(self):
-        super()._check_params()
+    def check_params(self):
+        super().check_params()
         if self.attention not in ("luong", "bahdanau", None):
             raise ValueError("Expected `attention` in ('luong', 'bahdanau', None). "
                              f"Received: {self.attention!r}.")
@@ -130,7 +130,7 @@ class SequenceTransducer(SequenceEstimator):
         import tensorflow as tf
 
         key = (id(self.model_), self.beam_width, self.max_output_length)
-        cached = self.__dict__.get("_decoder_cache")
+        cached = getattr(self, "_decoder_cache", None)
         if cached is not None and cached[0] == key:
             return cached[1]
         strategy = self._strategy_object()
@@ -141,7 +141,7 @@ class SequenceTransducer(SequenceEstimator):
         def run(ids):
             return model.generate({"inputs": ids}, strategy, max_length=length)["tokens"]
 
-        self.__dict__["_decoder_cache"] = (key, run)
+        self._decoder_cache = (key, run)
         return run
 
     def __getstate__(self):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import inspect
 import os
 import pathlib
 import platform
@@ -22,14 +23,18 @@ from seqmodels.models import (
     ManyToOne,
 )
 
-TEXT_OPTIONS = ("max_input_length", "overlong")
-SEQ2SEQ_OPTIONS = ("source_vocabulary", "target_vocabulary", "beam_width", "alpha", "n_best",
-                   "max_output_length", "chunk_size", "jit_compile", *TEXT_OPTIONS)
-SEQUENCE_OPTIONS = ("class_names", "vocabulary", "input_scaling", "output_scaling",
-                    "last_steps", *TEXT_OPTIONS)
+
+def _options_of(endpoints_class):
+    """`(allowed, required)` option names: the endpoint builder's own keyword arguments
+    (typed and documented there), the required ones without a default."""
+    parameters = list(inspect.signature(endpoints_class).parameters.values())[1:]  # no model
+    allowed = tuple(p.name for p in parameters)
+    required = tuple(p.name for p in parameters if p.default is inspect.Parameter.empty)
+    return allowed, required
 
 
-def _check_options(model, options, allowed, required=()):
+def _check_options(model, options, endpoints_class):
+    allowed, required = _options_of(endpoints_class)
     unknown, missing = set(options) - set(allowed), set(required) - set(options)
     if unknown or missing:
         needs = f"needs {sorted(required)} and " if required else ""
@@ -42,13 +47,12 @@ def _endpoints(model, options):
     """The endpoint builder for `model`'s kind, with only the options that kind takes."""
     options = {"max_input_length": SERVING_MAX_INPUT_LENGTH, **options}
     if isinstance(model, (EncoderDecoder, EncoderDecoderEnsemble)):
-        _check_options(model, options, SEQ2SEQ_OPTIONS,
-                       required=("source_vocabulary", "target_vocabulary"))
+        _check_options(model, options, Seq2SeqEndpoints)
         options = dict(options)
         return Seq2SeqEndpoints(model, options.pop("source_vocabulary"),
                                 options.pop("target_vocabulary"), **options)
     if isinstance(model, (ManyToOne, AlignedManyToMany)):
-        _check_options(model, options, SEQUENCE_OPTIONS)
+        _check_options(model, options, SequenceEndpoints)
         return SequenceEndpoints(model, **options)
     raise TypeError(
         "Expected a built seqmodels EncoderDecoder, EncoderDecoderEnsemble, ManyToOne or "
@@ -99,15 +103,16 @@ def export_saved_model(
         version: int or None (the next integer after the highest one present).
         data: description of the training data, stored in the metadata.
         metrics: measured metrics, stored in the metadata.
-        **options: for an `EncoderDecoder`: `source_vocabulary`,
+        **options: the keyword arguments of the model kind's endpoint builder,
+            typed and documented there. For an `EncoderDecoder`
+            (`seqmodels.export.seq2seq.Seq2SeqEndpoints`): `source_vocabulary`,
             `target_vocabulary` (required), `beam_width` (4), `alpha` (0.0),
             `n_best` (4), `max_input_length`, `overlong` ("truncate" or
             "error"), `max_output_length`, `chunk_size` (64 rows decoded together,
-            sorted by length), `jit_compile` (False; XLA per chunk); see
-            `seqmodels.export.seq2seq`.
-            For the others: `class_names`, `vocabulary`, `input_scaling`,
-            `output_scaling`, `last_steps`, `max_input_length`, `overlong`; see
-            `seqmodels.export.sequences`. `max_input_length` defaults to
+            sorted by length), `jit_compile` (False; XLA per chunk).
+            For the others (`seqmodels.export.sequences.SequenceEndpoints`):
+            `class_names`, `vocabulary`, `input_scaling`, `output_scaling`,
+            `last_steps`, `max_input_length`, `overlong`. `max_input_length` defaults to
             `SERVING_MAX_INPUT_LENGTH` (1024 symbols or steps) so a request's
             work is bounded; `None` lifts the bound. The output length of an
             `EncoderDecoder` is `2 * S + 10` for a source of `S` symbols, at

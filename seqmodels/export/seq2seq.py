@@ -26,6 +26,7 @@ from __future__ import annotations
 import tensorflow as tf
 
 from seqmodels import constants
+from seqmodels.checks import check_positive_int
 from seqmodels.constants import DEFAULT_BEAM_WIDTH, default_max_output_length
 from seqmodels.decoding import BeamSearch, Greedy
 from seqmodels.export.signature_checks import guarded
@@ -68,14 +69,12 @@ class Seq2SeqEndpoints:
     """
 
     def __init__(self, model, source_vocabulary, target_vocabulary, *,
-                 beam_width=DEFAULT_BEAM_WIDTH, alpha=0.0, n_best=DEFAULT_BEAM_WIDTH,
-                 max_input_length=None, overlong="truncate", max_output_length=None,
-                 chunk_size=64, jit_compile=False):
+                 beam_width: int = DEFAULT_BEAM_WIDTH, alpha: float = 0.0,
+                 n_best: int = DEFAULT_BEAM_WIDTH, max_input_length: int | None = None,
+                 overlong: str = "truncate", max_output_length: int | None = None,
+                 chunk_size: int = 64, jit_compile: bool = False):
         check_overlong_policy(overlong, max_input_length)
-        if not isinstance(chunk_size, int) or isinstance(chunk_size, bool) or chunk_size < 1:
-            raise ValueError(f"Expected `chunk_size` to be a positive integer. Received: "
-                             f"chunk_size={chunk_size!r}.")
-        self.chunk_size = chunk_size
+        self.chunk_size = check_positive_int("chunk_size", chunk_size)
         self.model = model
         self.source = source_vocabulary
         self.target = target_vocabulary
@@ -137,7 +136,7 @@ class Seq2SeqEndpoints:
         ids, lengths = tf.gather(ids, order), tf.gather(lengths, order)
         rows, size = tf.shape(ids)[0], self.chunk_size
         count = tf.maximum((rows + size - 1) // size, 1)  # an empty batch runs once, on 0 rows
-        n = getattr(strategy, "n_best", 1)
+        n = strategy.n_best
         decode_chunk = self._chunk_decoder(strategy)
 
         def body(i, tokens, log_probs):

@@ -64,9 +64,10 @@ class SequenceEndpoints:
             string, steps of a float sequence): `"truncate"` or `"error"`.
     """
 
-    def __init__(self, model, *, class_names=None, vocabulary=None, input_scaling=None,
-                 output_scaling=None, last_steps=None, max_input_length=None,
-                 overlong="truncate"):
+    def __init__(self, model, *, class_names: list | None = None, vocabulary=None,
+                 input_scaling: tuple | None = None, output_scaling: tuple | None = None,
+                 last_steps: int | None = None, max_input_length: int | None = None,
+                 overlong: str = "truncate"):
         if not isinstance(model, (ManyToOne, AlignedManyToMany)):
             raise TypeError(f"Expected a ManyToOne or AlignedManyToMany model. "
                             f"Received: {type(model).__name__}.")
@@ -96,7 +97,7 @@ class SequenceEndpoints:
         self.last_steps = last_steps
 
     def num_features(self):
-        features = getattr(self.model, "feature_size", None)
+        features = self.model.feature_size
         if features is None:
             raise ValueError("Build the model (call it once or fit it) before exporting.")
         return features

@@ -10,6 +10,7 @@ from __future__ import annotations
 import tensorflow as tf
 
 from seqmodels import constants
+from seqmodels.targets import decoder_inputs_and_labels
 
 OVERLONG_POLICIES = ("truncate", "error")
 
@@ -71,11 +72,8 @@ def ids_to_strings(vocabulary, ids):
 
 def teacher_forcing_ids(vocabulary, texts):
     """Targets as strings -> `(decoder_inputs (B, T), labels (B, T))`: `<s>`+y and y+`</s>`."""
-    ragged = vocabulary.encode(texts)  # (B, None)
-    batch = ragged.nrows()
-    start = tf.RaggedTensor.from_tensor(tf.fill([batch, 1], constants.START_ID))
-    end = tf.RaggedTensor.from_tensor(tf.fill([batch, 1], constants.END_ID))
-    return _dense(tf.concat([start, ragged], axis=1)), _dense(tf.concat([ragged, end], axis=1))
+    decoder_inputs, labels = decoder_inputs_and_labels(vocabulary.encode(texts))  # (B, None)
+    return _dense(decoder_inputs), _dense(labels)
 
 
 __all__ = ["OVERLONG_POLICIES", "check_overlong_policy", "ids_to_strings", "strings_to_ids",

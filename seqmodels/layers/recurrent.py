@@ -53,8 +53,8 @@ class Recurrent(keras.layers.Layer):
        (docs/benchmarks.md), because a loop step there costs per operation,
        not per FLOP, and the fused loop carries wider per-step tensors.
     2. **Learnable initial state** (`learn_initial_state=True`): `h_0` (and
-       `c_0`) become trained weights instead of zeros — the remedy for the
-       seed's "sensitivity to the initial state".
+       `c_0`) become trained weights instead of zeros — a remedy for a
+       recurrent model's sensitivity to its initial state.
     3. **Scan paths for linear recurrences** (MinGRUCell, MinLSTMCell): the
        sequence runs as a scan, `scan_path` = `"sequential"` (one step per
        iteration), `"chunked"` (~2 sqrt(T) iterations) or `"parallel"`

@@ -1,4 +1,4 @@
-"""Keras models, one per X-to-X shape of the seed.
+"""Keras models, one per shape of input and output sequences.
 
     ManyToOne           sequence -> label / value        (classification, regression)
     AlignedManyToMany   sequence -> one output per step   (tagging, per-step regression)

@@ -8,7 +8,7 @@ from seqmodels.models.base import TASKS, EncodingModel
 
 @keras.saving.register_keras_serializable(package="seqmodels")
 class AlignedManyToMany(EncodingModel):
-    """The seed's aligned many-to-many shape: an output at every time step.
+    """Aligned many-to-many: an output at every time step (tagging, per-step regression).
 
     Padded steps never count: train with the pipeline's `sample_weight`
     (`pipelines.batching` makes it 0 on padding) and, for classes, a loss

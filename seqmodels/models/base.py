@@ -55,17 +55,22 @@ class EncodingModel(BuildByCall, keras.Model):
             learn_initial_state=learn_initial_state, cell_options=cell_options, name="encoder",
         )
         self.head_dropout_layer = keras.layers.Dropout(self.head_dropout, name="head_dropout")
-        self.feature_size = None  # F of float inputs, known once built (used by the export)
+        self.feature_size = None  # F of float inputs, recorded by `build` (the export reads it)
 
     def integer_inputs(self):
         return ("inputs",) if self.vocabulary_size is not None else ()
+
+    def build(self, input_shape):
+        """Records `feature_size` (F of float inputs `(B, T, F)`), then builds by calling."""
+        shape = input_shape.get("inputs") if isinstance(input_shape, dict) else input_shape
+        if self.embedding is None and shape is not None and len(shape) == 3:
+            self.feature_size = shape[-1]
+        super().build(input_shape)
 
     def encode(self, inputs, training=False):
         """`inputs` dict -> `(outputs (B, T, D*U), states, mask (B, T) or None)`."""
         x, mask = read_sequence(inputs, "inputs")
         x = embed_or_check(self.embedding, x, features=self.feature_size)  # (B, T, F)
-        if self.embedding is None and self.feature_size is None:
-            self.feature_size = x.shape[-1]
         outputs, states = self.encoder(x, mask=mask, training=training)
         return outputs, states, mask
 

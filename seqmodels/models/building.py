@@ -7,12 +7,14 @@ sub-layer owns its weights before any loop runs and before weights load.
 
 from keras import ops
 
+from seqmodels.constants import MASK_SUFFIX
+
 
 class BuildByCall:
     """Mixin for `keras.Model` subclasses whose inputs are a dict of named tensors.
 
     Subclasses list their integer-valued inputs in `integer_inputs()`; keys
-    ending in `_mask` are bool, the rest float32.
+    ending in `MASK_SUFFIX` (`_mask`) are bool, the rest float32.
     """
 
     def integer_inputs(self):
@@ -28,7 +30,7 @@ class BuildByCall:
 
     def _zeros(self, key, shape):
         shape = tuple(2 if d is None else d for d in shape)
-        if key.endswith("_mask"):
+        if key.endswith(MASK_SUFFIX):
             return ops.ones(shape, dtype="bool")
         return ops.zeros(shape, dtype="int32" if key in self.integer_inputs() else "float32")
 

@@ -10,7 +10,7 @@ from seqmodels.layers.recurrent import Recurrent
 
 @keras.saving.register_keras_serializable(package="seqmodels")
 class RecurrentEncoder(keras.layers.Layer):
-    """Stacked recurrent layers over a sequence: the seed's "deeper recurrent layers".
+    """Stacked (deeper), optionally bidirectional, recurrent layers over a sequence.
 
     Each layer is a `seqmodels.layers.Recurrent` around a fresh cell named by
     `cell` (parameters are shared over time, not over layers); with

@@ -39,7 +39,7 @@ BRIDGES = ("dense", "zeros")
 
 @keras.saving.register_keras_serializable(package="seqmodels")
 class EncoderDecoder(BuildByCall, keras.Model):
-    """Sequence-to-sequence with attention (the seed's many-to-many encoder-decoder).
+    """Sequence-to-sequence with attention: a many-to-many encoder-decoder.
 
     Args:
         source_vocabulary_size: int. Source ids lie in `[0, source_vocabulary_size)`.

@@ -9,7 +9,7 @@ from seqmodels.models.pooling import POOLING_MODES, SequencePooling
 
 @keras.saving.register_keras_serializable(package="seqmodels")
 class ManyToOne(EncodingModel):
-    """The seed's many-to-one shape: encoder, pooling over valid steps, output layer.
+    """Many-to-one: encoder, pooling over valid steps, output layer (one answer per sequence).
 
     Args:
         num_outputs: int. Classes (the model returns logits) or regression targets.

@@ -15,7 +15,7 @@ CONDITIONINGS = ("initial_state", "every_step", "both")
 
 @keras.saving.register_keras_serializable(package="seqmodels")
 class OneToMany(BuildByCall, keras.Model):
-    """The seed's one-to-many shape: a vector sets the start and the decoder unrolls.
+    """One-to-many: a vector sets the start and the decoder unrolls a token sequence.
 
         h_0 = tanh(W_s v)                          (conditioning "initial_state" / "both")
         h_t = cells([emb(y_{t-1}); v], h_{t-1})    (v joined at every step: "every_step" / "both")

@@ -32,7 +32,10 @@ class Task:
         estimator: class name in `seqmodels.estimators`.
         defaults: the estimator's hyperparameters unless overridden.
         read: `(split, data_dir, limit) -> (X, y)` Python data of one split.
-        score: `(estimator, X, y) -> {metric: value}` on held-out data.
+        score: `(estimator, X, y, references=None) -> {metric: value}` on held-out data.
+        references: `(split, data_dir, limit) -> [[output, ...], ...]` every correct
+            output of each example `read` gives, for a task where an example has
+            several (G2P: every pronunciation of a word); None when `y` is the only one.
         validation: the split used for validation, or None (then 10% of train).
         labelled_by_class: colour hidden-state trajectories by `y` (classifiers).
         files: for a task of the user's files, `{split: path}` (train, and
@@ -50,9 +53,14 @@ class Task:
     labelled_by_class: bool = False
     files: dict | None = None
     columns: dict | None = None
+    references: Callable | None = None
 
     def has_split(self, split: str) -> bool:
         return self.files is None or split in self.files
+
+    def read_references(self, split, data_dir=None, limit=None):
+        """Every correct output of each example of `split` (for `score`), or None."""
+        return self.references(split, data_dir, limit) if self.references else None
 
     def make_estimator(self, **overrides):
         from seqmodels import estimators
@@ -88,30 +96,28 @@ def _read_turkish(split, data_dir=None, limit=None):
     return X, y
 
 
-def _read_g2p(split, data_dir=None, limit=None):
-    """Words and pronunciations (phoneme lists) of `limit` words at most.
+def _g2p_rows(split, data_dir=None, limit=None):
+    """`(word, target pronunciation, every pronunciation)` of `limit` words at most.
 
-    The train split holds one example per (word, pronunciation) pair, so the
-    model learns every listed pronunciation; the other splits hold each word
-    once, its first pronunciation as target and all of them for scoring (an
-    output matching any of them is correct).
+    The train split holds one row per (word, pronunciation) pair, so the model
+    learns every listed pronunciation; the other splits hold each word once,
+    its first pronunciation as target (an output matching any is correct).
     """
-    X, y, references = [], [], []
     for e in _examples("cmudict_g2p", split, data_dir, limit):
         word, prons = e["word"].decode(), [p.decode().split() for p in e["pronunciations"]]
         for pron in (prons if split == "train" else prons[:1]):
-            X.append(word)
-            y.append(pron)
-            references.append(prons)
-    return X, _References(y, references)
+            yield word, pron, prons
 
 
-class _References(list):
-    """Targets (first pronunciation) that also carry every pronunciation, for WER / PER."""
+def _read_g2p(split, data_dir=None, limit=None):
+    """Words and target pronunciations (phoneme lists)."""
+    rows = list(_g2p_rows(split, data_dir, limit))
+    return [word for word, _, _ in rows], [pron for _, pron, _ in rows]
 
-    def __init__(self, targets, all_references):
-        super().__init__(targets)
-        self.all = all_references
+
+def _g2p_references(split, data_dir=None, limit=None):
+    """Every pronunciation of each row of `_read_g2p`, for WER / PER."""
+    return [prons for _, _, prons in _g2p_rows(split, data_dir, limit)]
 
 
 def _read_adding(split, data_dir=None, limit=None):
@@ -119,19 +125,19 @@ def _read_adding(split, data_dir=None, limit=None):
     return np.stack([e["inputs"] for e in examples]), np.array([e["target"] for e in examples])
 
 
-def _accuracy(estimator, X, y):
+def _accuracy(estimator, X, y, references=None):
     return {"accuracy": float(estimator.score(X, y))}
 
 
-def _error_rates(estimator, X, y):
+def _error_rates(estimator, X, y, references=None):
     from seqmodels.metrics import error_rates
 
-    references = getattr(y, "all", [[t] for t in y])
+    references = [[t] for t in y] if references is None else references
     rates = error_rates(estimator.predict(X), references)
     return {"wer": rates["wer"], "per": rates["per"], "words": rates["words"]}
 
 
-def _mse(estimator, X, y):
+def _mse(estimator, X, y, references=None):
     error = estimator.predict(X) - np.asarray(y)
     return {"mse": float(np.mean(error ** 2)), "baseline_mse": float(np.var(y))}
 
@@ -140,7 +146,7 @@ def _mse(estimator, X, y):
 # BiLSTM 256 encoder, an LSTM 256 decoder with Luong attention, label smoothing 0.1, the
 # learning rate halved after epochs 7 and 12, and the mean weights of the last 3 of 16
 # epochs; about an hour on 2 CPU cores. `seqmodels demo` trains its budgeted version
-# (seqmodels/g2p.py).
+# (seqmodels/runs/demo.py).
 G2P_RECIPE = {"cell": "lstm", "units": 256, "num_layers": 2, "embedding_dim": 128,
               "attention": "luong", "dropout": 0.2, "epochs": 16, "batch_size": 256,
               "learning_rate": 2e-3, "learning_rate_halvings": (7, 12), "label_smoothing": 0.1,
@@ -158,7 +164,7 @@ TASKS = {
               "dropout": 0.2, "epochs": 8, "batch_size": 32, "learning_rate": 3e-3},
              _read_turkish, _accuracy),
         Task("cmudict_g2p", "cmudict_g2p", "SequenceTransducer", G2P_RECIPE,
-             _read_g2p, _error_rates),
+             _read_g2p, _error_rates, references=_g2p_references),
         Task("adding_problem", "adding_problem/T50", "SequenceRegressor",
              {"cell": "gru", "units": 32, "bidirectional": False, "pooling": "last",
               "epochs": 10, "batch_size": 64, "learning_rate": 3e-3},
@@ -173,7 +179,7 @@ def get_task(name: str) -> Task:
     return TASKS[name]
 
 
-def _exact_and_error_rates(estimator, X, y):
+def _exact_and_error_rates(estimator, X, y, references=None):
     from seqmodels.metrics import error_rates
 
     predicted = estimator.predict(X)
@@ -182,7 +188,7 @@ def _exact_and_error_rates(estimator, X, y):
             "sequences": rates["words"]}
 
 
-def _forecast_errors(estimator, X, y=None):
+def _forecast_errors(estimator, X, y=None, references=None):
     """MSE of every window of the test series, and of repeating the window's last value."""
     from pipelines import forecast_windows
 

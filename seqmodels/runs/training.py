@@ -176,7 +176,7 @@ def _prepare(task, out, overrides, data_dir, limit, seed, overwrite, strategy):
     if overwrite and run.is_run():
         run.remove()
     estimator = _estimator(task, _seeded(overrides, run, seed))
-    estimator._check_params()  # and bad values, before anything is written
+    estimator.check_params()  # bad values, before anything is written
     config = _config(task, estimator.get_params(), data_dir, limit)
     if run.is_run():
         _check_same_run(run, config)
@@ -301,7 +301,8 @@ def evaluate(run_dir, *, estimator=None, test_data=None, extra=None, log=print) 
                          "to evaluate.")
     estimator = estimator or run.load_estimator()
     X, y = test_data or task.read("test", config["data_dir"], config["limit"])
-    test = task.score(estimator, X, y)
+    test = task.score(estimator, X, y,
+                      task.read_references("test", config["data_dir"], config["limit"]))
     metrics = {"task": task.name, "test": test, "test_sequences": len(X),
                "history": estimator.history_, "epochs": len(estimator.history_["loss"]),
                **(extra or {})}

@@ -1,6 +1,6 @@
 import pytest
 
-from seqmodels import cli, demo
+from seqmodels import cli
 
 
 def test_datasets_list_names_every_dataset(capsys):
@@ -34,9 +34,3 @@ def test_unknown_command_exits_with_usage():
     with pytest.raises(SystemExit) as info:
         cli.main(["fly"])
     assert info.value.code == 2
-
-
-@pytest.mark.slow
-def test_demo_learns_far_above_chance(data_dir):
-    result = demo.run(epochs=8, data_dir=data_dir)
-    assert result["test_accuracy"] > 0.6  # chance is 1/9; the full 60-epoch demo reaches ~0.96

