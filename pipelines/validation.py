@@ -12,8 +12,9 @@ from typing import Literal
 
 import numpy as np
 
-Task = Literal["classification", "regression", "tagging", "per_step_regression", "seq2seq"]
-TASKS = ("classification", "regression", "tagging", "per_step_regression", "seq2seq")
+from seqmodels.checks import check_choice
+
+TARGET_TASKS = ("classification", "regression", "tagging", "per_step_regression", "seq2seq")
 LengthPolicy = Literal["error", "truncate", "drop"]
 LENGTH_POLICIES = ("error", "truncate", "drop")
 
@@ -145,7 +146,7 @@ def validate_targets(y: Sequence, lengths: Sequence[int], task: str, *, name: st
     Args:
         y: one target per input sequence.
         lengths: the time length of each input sequence.
-        task: one of `TASKS`. classification: one int class id >= 0 per item.
+        task: one of `TARGET_TASKS`. classification: one int class id >= 0 per item.
             regression: one float (or a fixed-size float vector) per item.
             tagging: one int label per time step (length equals the input's).
             per_step_regression: one float (or fixed-size vector) per time step.
@@ -154,8 +155,7 @@ def validate_targets(y: Sequence, lengths: Sequence[int], task: str, *, name: st
     Returns:
         A list of arrays (per item) or one array (for per-sequence targets).
     """
-    if task not in TASKS:
-        raise ValueError(f"Unknown task {task!r}; expected one of {TASKS}.")
+    check_choice("task", task, TARGET_TASKS)
     _check_is_sequence(y, name)
     if len(y) != len(lengths):
         raise ValueError(

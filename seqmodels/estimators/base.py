@@ -22,7 +22,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from seqmodels.checks import check_finite_nonnegative, check_int, check_rate
-from seqmodels.estimators import inputs
+from seqmodels.estimators import input_kinds
 
 
 def _feature_scaling(arrays):
@@ -111,7 +111,7 @@ class SequenceEstimator(BaseEstimator):
     """
 
     _task = None  # the pipelines task of the targets
-    _input_kinds = (inputs.FEATURES, inputs.CHARS, inputs.WORDS)  # what X may be
+    _input_kinds = (input_kinds.FEATURES, input_kinds.CHARS, input_kinds.WORDS)  # what X may be
 
     def __init__(self, cell="gru", units=32, num_layers=1, bidirectional=True, dropout=0.0,
                  embedding_dim=32, epochs=20, batch_size=32, learning_rate=3e-3,
@@ -192,10 +192,11 @@ class SequenceEstimator(BaseEstimator):
         if self.strategy is not None:
             warnings.warn("`strategy` is deprecated and will be removed in the next release: "
                           f"use distribution={self.strategy!r}.", FutureWarning, stacklevel=3)
-        self._distribution()
+        self.distribution_name()
 
-    def _distribution(self):
-        """`distribution`, or the deprecated `strategy` where only that is given (checked)."""
+    def distribution_name(self):
+        """`distribution`, or the deprecated `strategy` where only that is given (checked);
+        `"none"` reads as None."""
         from seqmodels.training.distributed import check_distribution
 
         chosen = self.distribution
@@ -272,21 +273,21 @@ class SequenceEstimator(BaseEstimator):
 
     def _encoded_inputs(self, X, *, fitting, check_fitted, name):
         if fitting:
-            kind = inputs.kind_of(X)
+            kind = input_kinds.kind_of(X)
             if kind not in self._input_kinds:
-                readable = " or ".join(inputs.KIND_NAMES[k] for k in self._input_kinds)
+                readable = " or ".join(input_kinds.KIND_NAMES[k] for k in self._input_kinds)
                 raise ValueError(f"{type(self).__name__} reads {readable}; received "
-                                 f"{inputs.KIND_NAMES[kind]}.")
+                                 f"{input_kinds.KIND_NAMES[kind]}.")
             self.input_kind_ = kind
         else:
             if check_fitted:
                 check_is_fitted(self, "model_")
-            kind = inputs.kind_of(X, name)
+            kind = input_kinds.kind_of(X, name)
             if kind != self.input_kind_:
                 raise ValueError(f"This estimator was fitted on {self.input_kind_} sequences; "
                                  f"received {kind} sequences in {name}.")
-        if self.input_kind_ == inputs.FEATURES:
-            arrays = inputs.feature_arrays(X, name)
+        if self.input_kind_ == input_kinds.FEATURES:
+            arrays = input_kinds.feature_arrays(X, name)
             if fitting:
                 self.vocabulary_ = None
                 self.n_features_in_ = arrays[0].shape[1]
@@ -301,10 +302,10 @@ class SequenceEstimator(BaseEstimator):
                 mean, scale = self.input_scaling_
                 arrays = [((a - mean) / scale).astype(np.float32) for a in arrays]
             return arrays
-        strings = inputs.texts(X, self.input_kind_, name)
+        strings = input_kinds.texts(X, self.input_kind_, name)
         if fitting:
             self.input_scaling_ = None
-            self.vocabulary_ = inputs.learn_vocabulary(strings, self.input_kind_)
+            self.vocabulary_ = input_kinds.learn_vocabulary(strings, self.input_kind_)
         return self.vocabulary_.encode_python(strings)
 
     def _vocabulary_option(self):
@@ -324,7 +325,7 @@ class SequenceEstimator(BaseEstimator):
         """A dataset of `(x, y)` sequences (`pipelines.sources`), before batching."""
         from pipelines import from_sequences, from_token_lists
 
-        make = from_sequences if self.input_kind_ == inputs.FEATURES else from_token_lists
+        make = from_sequences if self.input_kind_ == input_kinds.FEATURES else from_token_lists
         return make(items, targets, task=self._task)
 
     @staticmethod
@@ -369,10 +370,10 @@ class SequenceEstimator(BaseEstimator):
             batching = pad_to_batch_max(self.batch_size)
         return EpochData(source, batching, seed, options=self._data_options())
 
-    def _strategy(self):
-        from seqmodels.training.distributed import make_strategy
+    def _make_distribution(self):
+        from seqmodels.training.distributed import make_distribution
 
-        return make_strategy(self._distribution())
+        return make_distribution(self.distribution_name())
 
     def _moved(self, model, scope):
         """`model` (weights, optimizer state, compile) saved and loaded again inside `scope`."""
@@ -396,17 +397,19 @@ class SequenceEstimator(BaseEstimator):
                              "no training or no validation sequence.")
         return np.sort(order[held:]), np.sort(order[:held])
 
-    def _own_checkpoint_dir(self, strategy):
-        """`checkpoint_dir` for the chief, `checkpoint_dir/workers/<i>` for worker i > 0."""
+    def own_checkpoint_dir(self, distribution):
+        """`checkpoint_dir` for the chief, `checkpoint_dir/workers/<i>` for worker i > 0
+        (`distribution`: the `tf.distribute.Strategy` of the fit, or None)."""
         from seqmodels.training.distributed import is_chief, worker_index
 
         if self.checkpoint_dir is None:
             return None
         path = os.fspath(self.checkpoint_dir)
-        return path if is_chief(strategy) else os.path.join(path, "workers",
-                                                           str(worker_index(strategy)))
+        if is_chief(distribution):
+            return path
+        return os.path.join(path, "workers", str(worker_index(distribution)))
 
-    def _seed(self, strategy, checkpoints):
+    def _seed(self, distribution, checkpoints):
         """The fit's seed: `random_state`, else the checkpoint's, else a new one.
 
         Every worker of a multi-worker fit gets the chief's (they must agree on
@@ -424,8 +427,8 @@ class SequenceEstimator(BaseEstimator):
         if seed is None:
             seed = secrets.randbelow(2**31 - 1)
             given = checkpoints is not None  # kept in the checkpoint: a resumed fit replays it
-        if strategy is not None and self._distribution() == "multi-worker":
-            seed = broadcast_from_chief(strategy, seed)
+        if distribution is not None and self.distribution_name() == "multi-worker":
+            seed = broadcast_from_chief(distribution, seed)
         return int(seed), given
 
     def _fingerprint(self, parts):
@@ -459,10 +462,10 @@ class SequenceEstimator(BaseEstimator):
             deterministic,
         )
 
-        strategy = self._strategy()
-        checkpoints = self._own_checkpoint_dir(strategy)
-        seed, given = self._seed(strategy, checkpoints)
-        multi_worker = self._distribution() == "multi-worker"
+        distribution = self._make_distribution()
+        checkpoints = self.own_checkpoint_dir(distribution)
+        seed, given = self._seed(distribution, checkpoints)
+        multi_worker = self.distribution_name() == "multi-worker"
         if given:
             deterministic(seed)
         elif multi_worker:  # every worker builds the same initial weights
@@ -475,7 +478,7 @@ class SequenceEstimator(BaseEstimator):
         train_ds = data.dataset()
         valid_ds = None if validation is None else self._batches(*validation)
         done = self.history_ if resume else {}
-        scope = contextlib.nullcontext() if strategy is None else strategy.scope()
+        scope = contextlib.nullcontext() if distribution is None else distribution.scope()
         if resume and multi_worker:
             self.model_ = self._moved(self.model_, scope)
         if not resume:

@@ -6,7 +6,7 @@ import numpy as np
 
 from seqmodels.checks import check_int
 from seqmodels.constants import DEFAULT_BEAM_WIDTH
-from seqmodels.estimators import inputs
+from seqmodels.estimators import input_kinds
 from seqmodels.estimators.base import SequenceEstimator
 
 
@@ -34,7 +34,7 @@ class SequenceTransducer(SequenceEstimator):
     """
 
     _task = "seq2seq"
-    _input_kinds = (inputs.CHARS, inputs.WORDS)
+    _input_kinds = (input_kinds.CHARS, input_kinds.WORDS)
 
     def __init__(self, cell="lstm", units=64, num_layers=1, bidirectional=True,
                  attention="luong", dropout=0.0, embedding_dim=32, epochs=20, batch_size=64,
@@ -62,22 +62,22 @@ class SequenceTransducer(SequenceEstimator):
 
     def _learn_targets(self, y, items):
         self.target_kind_ = self._target_kind(y, items, "y")
-        strings = inputs.texts(y, self.target_kind_, "y")
-        self.target_vocabulary_ = inputs.learn_vocabulary(strings, self.target_kind_)
+        strings = input_kinds.texts(y, self.target_kind_, "y")
+        self.target_vocabulary_ = input_kinds.learn_vocabulary(strings, self.target_kind_)
         return self.target_vocabulary_.encode_python(strings)
 
     def _encode_targets(self, y, items, name="y"):
         kind = self._target_kind(y, items, name)
         if kind != self.target_kind_:
             raise ValueError(f"{name} holds {kind} sequences; y held {self.target_kind_}.")
-        return self.target_vocabulary_.encode_python(inputs.texts(y, kind, name))
+        return self.target_vocabulary_.encode_python(input_kinds.texts(y, kind, name))
 
     @staticmethod
     def _target_kind(y, items, name):
         if isinstance(y, str) or not hasattr(y, "__len__") or len(y) != len(items):
             raise ValueError(f"Expected {name} as {len(items)} target sequences, one per item.")
-        kind = inputs.kind_of(y, name)
-        if kind == inputs.FEATURES:
+        kind = input_kinds.kind_of(y, name)
+        if kind == input_kinds.FEATURES:
             raise ValueError(f"Expected {name} as strings or token lists. Received numeric "
                              "sequences.")
         return kind
@@ -163,7 +163,7 @@ class SequenceTransducer(SequenceEstimator):
                 row[:len(ids)] = ids
             best = run(tf.constant(padded))[:, 0].numpy()  # (B, L)
             outputs.extend(self.target_vocabulary_.decode_python(best))
-        return outputs if self.target_kind_ == inputs.CHARS else [o.split() for o in outputs]
+        return outputs if self.target_kind_ == input_kinds.CHARS else [o.split() for o in outputs]
 
     def score(self, X, y, sample_weight=None):
         """Share of outputs exactly equal to their reference."""

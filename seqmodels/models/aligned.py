@@ -3,7 +3,7 @@
 import keras
 
 from seqmodels.checks import check_choice, check_positive_int
-from seqmodels.models.base import TASKS, EncodingModel
+from seqmodels.models.base import HEAD_TASKS, EncodingModel
 
 
 @keras.saving.register_keras_serializable(package="seqmodels")
@@ -40,7 +40,7 @@ class AlignedManyToMany(EncodingModel):
     def __init__(self, num_outputs, task="classification", **kwargs):
         super().__init__(**kwargs)
         self.num_outputs = check_positive_int("num_outputs", num_outputs)
-        self.task = check_choice("task", task, TASKS)
+        self.task = check_choice("task", task, HEAD_TASKS)
         self.head = keras.layers.Dense(self.num_outputs, name="head")
 
     def call(self, inputs, training=False):

@@ -7,7 +7,7 @@ from seqmodels.models.building import BuildByCall
 from seqmodels.models.encoder import RecurrentEncoder
 from seqmodels.models.inputs import TokenEmbedding, embed_or_check, read_sequence
 
-TASKS = ("classification", "regression")
+HEAD_TASKS = ("classification", "regression")  # the `task` values of a model's output head
 
 
 class EncodingModel(BuildByCall, keras.Model):
@@ -94,4 +94,4 @@ class EncodingModel(BuildByCall, keras.Model):
         return {"name": self.name, "trainable": self.trainable, **self.encoder_config()}
 
 
-__all__ = ["TASKS", "EncodingModel"]
+__all__ = ["HEAD_TASKS", "EncodingModel"]

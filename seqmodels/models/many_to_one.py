@@ -3,7 +3,7 @@
 import keras
 
 from seqmodels.checks import check_choice, check_positive_int
-from seqmodels.models.base import TASKS, EncodingModel
+from seqmodels.models.base import HEAD_TASKS, EncodingModel
 from seqmodels.models.pooling import POOLING_MODES, SequencePooling
 
 
@@ -41,7 +41,7 @@ class ManyToOne(EncodingModel):
     def __init__(self, num_outputs, task="classification", pooling="last", **kwargs):
         super().__init__(**kwargs)
         self.num_outputs = check_positive_int("num_outputs", num_outputs)
-        self.task = check_choice("task", task, TASKS)
+        self.task = check_choice("task", task, HEAD_TASKS)
         if pooling not in POOLING_MODES:
             raise ValueError(f"Expected `pooling` in {POOLING_MODES}. Received: "
                              f"pooling={pooling!r}.")

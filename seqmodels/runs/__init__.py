@@ -7,10 +7,10 @@
     mine = train(file_task("classify", {"train": "train.csv", "test": "test.csv"}))
 """
 
+from seqmodels.runs.commands import evaluate, export, train
 from seqmodels.runs.predicting import predict, read_inputs, read_keyed_inputs, write_predictions
 from seqmodels.runs.run_dir import RunDir
 from seqmodels.runs.tasks import TASKS, Task, file_task, get_task
-from seqmodels.runs.training import evaluate, export, train
 
 __all__ = ["TASKS", "RunDir", "Task", "evaluate", "export", "file_task", "get_task", "predict",
            "read_inputs", "read_keyed_inputs", "train", "write_predictions"]

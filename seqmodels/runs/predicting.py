@@ -253,7 +253,7 @@ def _check_kind(takes_numbers: bool, inputs, what: str) -> None:
 
 
 def _from_run(path, inputs):
-    from seqmodels.estimators import inputs as kinds
+    from seqmodels.estimators import input_kinds as kinds
     from seqmodels.runs.run_dir import RunDir
 
     estimator = RunDir(path).load_estimator()

@@ -32,7 +32,11 @@ normalised over the global batch as well: `seqmodels.losses.SequenceLoss`.
 
 from __future__ import annotations
 
+import warnings
+
 import keras
+
+from seqmodels.checks import check_choice
 
 #: Keras versions this fix was checked on (their TensorFlow trainer has the failing points).
 CHECKED_KERAS = ("3.15.",)
@@ -134,50 +138,64 @@ def enable_distributed_fit():
 #: The values of the estimators' `distribution` and the CLI's `--distribution`.
 DISTRIBUTIONS = (None, "none", "mirrored", "multi-worker")
 
-_made = {}  # one strategy of each kind per process: TensorFlow allows one multi-worker setup
+_made = {}  # one distribution of each kind per process: TensorFlow allows one multi-worker setup
 
 
-def multi_worker_strategy():
+def multi_worker_distribution():
     """`tf.distribute.MultiWorkerMirroredStrategy` from `TF_CONFIG`, with the fix applied.
 
     Create it at the start of the program, before any other TensorFlow work,
-    as TensorFlow requires; later calls return the same strategy.
+    as TensorFlow requires; later calls return the same one.
     """
-    return make_strategy("multi-worker")
+    return make_distribution("multi-worker")
 
 
-def make_strategy(distribution):
-    """The `tf.distribute` strategy of a `distribution` name (None: no strategy), fix applied.
+def make_distribution(name):
+    """The `tf.distribute.Strategy` of a distribution `name` (None, "none": None), fix applied.
 
     `"mirrored"`: `MirroredStrategy` over this machine's visible devices;
     `"multi-worker"`: `MultiWorkerMirroredStrategy` over the cluster of
-    `TF_CONFIG`. One strategy of each kind per process, made at first use.
+    `TF_CONFIG`. One of each kind per process, made at first use.
     """
-    check_distribution(distribution)
-    if distribution in (None, "none"):
+    check_distribution(name)
+    if name in (None, "none"):
         return None
-    if distribution not in _made:
+    if name not in _made:
         import tensorflow as tf
 
         enable_distributed_fit()
-        _made[distribution] = (tf.distribute.MirroredStrategy() if distribution == "mirrored"
-                               else tf.distribute.MultiWorkerMirroredStrategy())
-    return _made[distribution]
+        _made[name] = (tf.distribute.MirroredStrategy() if name == "mirrored"
+                       else tf.distribute.MultiWorkerMirroredStrategy())
+    return _made[name]
+
+
+def multi_worker_strategy():
+    """Deprecated alias of `multi_worker_distribution` (one word per concept: a decoding
+    strategy is `seqmodels.decoding`'s)."""
+    warnings.warn("`multi_worker_strategy` is deprecated: use `multi_worker_distribution`.",
+                  DeprecationWarning, stacklevel=2)
+    return multi_worker_distribution()
+
+
+def make_strategy(distribution):
+    """Deprecated alias of `make_distribution`."""
+    warnings.warn("`make_strategy` is deprecated: use `make_distribution`.",
+                  DeprecationWarning, stacklevel=2)
+    return make_distribution(distribution)
 
 
 def check_distribution(distribution):
-    if distribution not in DISTRIBUTIONS:
-        raise ValueError(f"Expected `distribution` in {DISTRIBUTIONS}. Received: "
-                         f"distribution={distribution!r}.")
+    """One of `DISTRIBUTIONS`."""
+    return check_choice("distribution", distribution, DISTRIBUTIONS)
 
 
-def is_chief(strategy=None) -> bool:
+def is_chief(distribution=None) -> bool:
     """Whether this process writes the run's files: always, except a non-chief worker.
 
     With `TF_CONFIG` the chief is the `chief` task or, without one, worker 0
     (TensorFlow's convention).
     """
-    resolver = getattr(strategy, "cluster_resolver", None)
+    resolver = getattr(distribution, "cluster_resolver", None)
     if resolver is None or not getattr(resolver, "task_type", None):
         return True
     if resolver.task_type == "chief":
@@ -186,45 +204,45 @@ def is_chief(strategy=None) -> bool:
     return resolver.task_type == "worker" and resolver.task_id == 0 and not has_chief
 
 
-def worker_index(strategy=None) -> int:
+def worker_index(distribution=None) -> int:
     """This process's index among the workers (0 without a cluster)."""
-    resolver = getattr(strategy, "cluster_resolver", None)
+    resolver = getattr(distribution, "cluster_resolver", None)
     return int(getattr(resolver, "task_id", 0) or 0)
 
 
 
-def broadcast_from_chief(strategy, value: int) -> int:
+def broadcast_from_chief(distribution, value: int) -> int:
     """The chief's `value` on every worker (a collective: every worker must call it).
 
-    Non-chief workers' `value` is ignored. Without a strategy it is `value`.
+    Non-chief workers' `value` is ignored. Without a distribution (None) it is `value`.
     """
-    if strategy is None:
+    if distribution is None:
         return int(value)
     import tensorflow as tf
 
-    local = tf.constant(int(value) if is_chief(strategy) else 0, tf.int64)
+    local = tf.constant(int(value) if is_chief(distribution) else 0, tf.int64)
 
     def from_first_replica():
         first = tf.distribute.get_replica_context().replica_id_in_sync_group == 0
         return tf.where(first, local, tf.zeros_like(local))
 
-    return int(strategy.reduce("SUM", strategy.run(from_first_replica), axis=None))
+    return int(distribution.reduce("SUM", distribution.run(from_first_replica), axis=None))
 
 
-def gather_from_replicas(strategy, value: int) -> list[int]:
+def gather_from_replicas(distribution, value: int) -> list[int]:
     """Every replica's `value` (this process's for its local replicas), in replica order.
 
-    A collective: every worker must call it. Without a strategy it is `[value]`.
+    A collective: every worker must call it. Without a distribution (None) it is `[value]`.
     """
-    if strategy is None:
+    if distribution is None:
         return [int(value)]
     import tensorflow as tf
 
     local = tf.constant([int(value)], tf.int64)
-    gathered = strategy.gather(strategy.run(lambda: tf.identity(local)), axis=0)
+    gathered = distribution.gather(distribution.run(lambda: tf.identity(local)), axis=0)
     return [int(v) for v in gathered.numpy()]
 
 
 __all__ = ["CHECKED_KERAS", "DISTRIBUTIONS", "broadcast_from_chief", "check_distribution",
-           "enable_distributed_fit", "gather_from_replicas", "is_chief", "make_strategy",
-           "multi_worker_strategy", "worker_index"]
+           "enable_distributed_fit", "gather_from_replicas", "is_chief", "make_distribution",
+           "make_strategy", "multi_worker_distribution", "multi_worker_strategy", "worker_index"]

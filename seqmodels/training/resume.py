@@ -127,7 +127,7 @@ class _EpochStarts(keras.callbacks.Callback):
 
 
 def _parts(variable):
-    """The variables holding `variable`'s value: itself, or each replica's copy under a strategy.
+    """The variables holding `variable`'s value: itself, or each replica's copy when distributed.
 
     Replicas' copies of a metric (sync-on-read: summed when read) differ, so
     each is kept as it is: a resumed epoch's running means go on bit for bit.
@@ -218,7 +218,7 @@ def _position(progress) -> int:
     return progress["epoch"] * (progress["steps_per_epoch"] + 1) + progress["step"]
 
 
-def _agreed(directory, strategy):
+def _agreed(directory, distribution):
     """The checkpoint to resume from: the newest, or under several workers the newest all hold.
 
     Workers checkpoint at the same steps, but a kill can fall between one
@@ -228,10 +228,10 @@ def _agreed(directory, strategy):
     from seqmodels.training.distributed import gather_from_replicas
 
     found = list(_readable(directory))
-    if not _several_workers(strategy):
+    if not _several_workers(distribution):
         return found[0] if found else None
     newest = _position(found[0][1]) if found else -1
-    agreed = min(gather_from_replicas(strategy, newest))
+    agreed = min(gather_from_replicas(distribution, newest))
     if agreed < 0:
         return None  # a worker has none: every worker starts afresh
     for candidate in found:
@@ -243,10 +243,10 @@ def _agreed(directory, strategy):
         "worker's checkpoint folder to start afresh.")
 
 
-def _several_workers(strategy) -> bool:
+def _several_workers(distribution) -> bool:
     import tensorflow as tf
 
-    return isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy)
+    return isinstance(distribution, tf.distribute.MultiWorkerMirroredStrategy)
 
 
 def _describe(old, new):

@@ -50,7 +50,7 @@ def test_x_and_y_of_different_lengths():
         ),
         ([[0.0] * 3, [np.nan] * 4], "per_step_regression", r"y\[1\] contains NaN"),
         ([[1, 2], []], "seq2seq", r"y\[1\] has shape \(0,\); expected a non-empty sequence"),
-        ([0, 1], "translation", r"Unknown task 'translation'"),
+        ([0, 1], "translation", r"Expected `task` in .*Received: task='translation'"),
     ],
 )
 def test_target_errors(y, task, match):

@@ -39,10 +39,10 @@ def data(kind):
             lambda: EncoderDecoder(12, 10, embedding_dim=4, units=6))
 
 
-def strategy_for(mode, ports):
+def distribution_for(mode, ports):
     import tensorflow as tf
 
-    from seqmodels.training.distributed import enable_distributed_fit, multi_worker_strategy
+    from seqmodels.training.distributed import enable_distributed_fit, multi_worker_distribution
 
     if mode == "single":
         return tf.distribute.get_strategy()
@@ -55,7 +55,7 @@ def strategy_for(mode, ports):
     os.environ["TF_CONFIG"] = json.dumps({
         "cluster": {"worker": [f"127.0.0.1:{port}" for port in ports]},
         "task": {"type": "worker", "index": int(mode)}})
-    return multi_worker_strategy()
+    return multi_worker_distribution()
 
 
 def record_example_ids(model, seen):
@@ -76,13 +76,13 @@ def record_example_ids(model, seen):
     model.train_step = recording_step
 
 
-def replica_difference(strategy, model):
+def replica_difference(distribution, model):
     """The largest |difference| between replicas' copies of any weight (0.0 on one device)."""
     import numpy as np
 
     largest = 0.0
     for weight in model.weights:
-        copies = [np.asarray(c) for c in strategy.experimental_local_results(weight.value)]
+        copies = [np.asarray(c) for c in distribution.experimental_local_results(weight.value)]
         largest = max([largest, *(float(np.max(np.abs(c - copies[0]))) for c in copies)])
     return largest
 
@@ -95,13 +95,13 @@ def main(model_kind, mode, ports, out):
 
     from seqmodels.losses import SequenceLoss
 
-    strategy = strategy_for(mode, ports)
+    distribution = distribution_for(mode, ports)
     x, y, weights, make = data(model_kind)
     options = tf.data.Options()
     options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
     batches = tf.data.Dataset.from_tensor_slices((x, y, weights)).batch(GLOBAL_BATCH)
     keras.utils.set_random_seed(0)
-    with strategy.scope():
+    with distribution.scope():
         model = make()
         model({k: v[:1] for k, v in x.items() if k != "example_id"})  # the same initial weights
         model.compile(keras.optimizers.Adam(0.01, clipnorm=0.05), SequenceLoss())  # clips
@@ -113,7 +113,7 @@ def main(model_kind, mode, ports, out):
     model.fit(batches.with_options(options), epochs=EPOCHS, verbose=0, callbacks=[record])
     final = {f"w{i}": np.asarray(w) for i, w in enumerate(model.weights)}
     np.savez(out, losses=np.array(losses), seen=np.array(sum(seen, []), "int32"),
-             replica_difference=replica_difference(strategy, model), **initial, **final)
+             replica_difference=replica_difference(distribution, model), **initial, **final)
 
 
 if __name__ == "__main__":

@@ -79,3 +79,11 @@ def test_the_fix_refuses_a_keras_it_was_not_checked_on(monkeypatch):
     monkeypatch.setattr(distributed, "_applied", False)
     with pytest.raises(RuntimeError, match=r"checked on Keras 3\.15\.x.*keras==3\.99\.0"):
         distributed.enable_distributed_fit()
+
+
+def test_the_former_strategy_names_warn_and_answer_as_the_distribution_ones():
+    with pytest.warns(DeprecationWarning, match="use `make_distribution`"):
+        assert distributed.make_strategy(None) is None
+    assert distributed.make_distribution("none") is None
+    with pytest.raises(ValueError, match=r"Expected `distribution` in .*Received: distribution="):
+        distributed.make_distribution("cluster")

@@ -124,24 +124,24 @@ def train(task_name, *, out=None, overrides=None, data_dir=None, limit=None, plo
     task = task_name if isinstance(task_name, Task) else get_task(task_name)
     _check_limit(limit)
     overrides = dict(overrides or {})
-    strategy = _cluster_strategy(task, overrides, out)  # before any other TensorFlow work
-    if not is_chief(strategy):
-        return _train_worker(task, out, overrides, data_dir, limit, strategy, log)
+    distribution = _cluster_distribution(task, overrides, out)  # before any other TensorFlow work
+    if not is_chief(distribution):
+        return _train_worker(task, out, overrides, data_dir, limit, distribution, log)
     try:
         run, estimator, config, decision = _prepare(task, out, overrides, data_dir, limit,
-                                                    seed, overwrite, strategy)
+                                                    seed, overwrite, distribution)
     except BaseException:
-        broadcast_from_chief(strategy, REFUSED)
+        broadcast_from_chief(distribution, REFUSED)
         raise
-    broadcast_from_chief(strategy, decision)
-    broadcast_from_chief(strategy, estimator.random_state)
+    broadcast_from_chief(distribution, decision)
+    broadcast_from_chief(distribution, estimator.random_state)
     if decision == FINISHED:
         return _finished(run, task, estimator, config, plots, log)
     made = not run.path.exists()
     try:
         run.write_json("config.json", config)
         _fit(run, task, estimator, config, plots, log)
-        broadcast_from_chief(strategy, 0)  # the run is written: the other workers may exit
+        broadcast_from_chief(distribution, 0)  # the run is written: the other workers may exit
         return run
     except BaseException:
         if made and not run.has_progress():
@@ -156,20 +156,20 @@ def _estimator(task, overrides):
     return task.make_estimator(**overrides)
 
 
-def _cluster_strategy(task, overrides, out):
-    """The multi-worker strategy where `overrides` ask for one (made first), else None."""
-    from seqmodels.training.distributed import make_strategy
+def _cluster_distribution(task, overrides, out):
+    """The multi-worker distribution where `overrides` ask for one (made first), else None."""
+    from seqmodels.training.distributed import make_distribution
 
-    distribution = _estimator(task, overrides)._distribution()  # alias and value checked
-    if distribution != "multi-worker":
+    name = _estimator(task, overrides).distribution_name()  # alias and value checked
+    if name != "multi-worker":
         return None
     if out is None:
         raise ValueError("Expected `out` (--out) for a multi-worker run: every worker names "
                          "the same run directory, so a restarted worker finds its state.")
-    return make_strategy(distribution)
+    return make_distribution(name)
 
 
-def _prepare(task, out, overrides, data_dir, limit, seed, overwrite, strategy):
+def _prepare(task, out, overrides, data_dir, limit, seed, overwrite, distribution):
     """The chief's checks: `(run, estimator, config, FRESH | RESUME | FINISHED)`, or an error."""
     run = RunDir(out) if out else RunDir.new(task.name)
     run.check_usable()
@@ -180,7 +180,7 @@ def _prepare(task, out, overrides, data_dir, limit, seed, overwrite, strategy):
     config = _config(task, estimator.get_params(), data_dir, limit)
     if run.is_run():
         _check_same_run(run, config)
-    if run.is_finished() and strategy is not None:
+    if run.is_finished() and distribution is not None:
         done = len(run.load_estimator().history_["loss"])
         if estimator.epochs > done:
             raise ValueError(f"{run} is a finished run of {done} epochs: a multi-worker run is "
@@ -191,29 +191,29 @@ def _prepare(task, out, overrides, data_dir, limit, seed, overwrite, strategy):
     return run, estimator, config, RESUME if run.has_progress() else FRESH
 
 
-def _train_worker(task, out, overrides, data_dir, limit, strategy, log):
+def _train_worker(task, out, overrides, data_dir, limit, distribution, log):
     """A non-chief worker: trains its share as the chief decided; writes only its checkpoints."""
     from seqmodels.training.distributed import worker_index
 
-    decision = broadcast_from_chief(strategy, 0)
+    decision = broadcast_from_chief(distribution, 0)
     if decision == REFUSED:
         raise RuntimeError("The chief refused this run (its error says why); nothing was "
                            "trained.")
-    seed = broadcast_from_chief(strategy, 0)
+    seed = broadcast_from_chief(distribution, 0)
     if decision == FINISHED:
         log(f"{out} is a finished run: nothing to do on this worker.")
         return RunDir(out)
-    index = worker_index(strategy)
+    index = worker_index(distribution)
     backup = RunDir(out).path / "backup"
     estimator = _estimator(task, {**overrides, "random_state": seed,
                                   "checkpoint_dir": str(backup)})
-    own = RunDir(estimator._own_checkpoint_dir(strategy))  # backup/workers/<index>
+    own = RunDir(estimator.own_checkpoint_dir(distribution))  # backup/workers/<index>
     if decision == FRESH:
         own.remove()  # state of an earlier run in this folder
     X, y, validation, _ = _data(task, {"data_dir": data_dir, "limit": limit}, estimator, log)
     log(f"worker {index}: training {task.estimator} on its share of {len(X)} sequences")
     estimator.fit(X, y, validation_data=validation)
-    broadcast_from_chief(strategy, 0)  # wait for the chief to write the run (leaving earlier
+    broadcast_from_chief(distribution, 0)  # wait for the chief to write the run (leaving earlier
     own.remove()  # stops this worker's heartbeats, which the chief reports as a crash)
     return RunDir(out)
 

@@ -1,4 +1,4 @@
-"""What the estimators accept as X (seqmodels.estimators.inputs), and what they refuse."""
+"""What the estimators accept as X (seqmodels.estimators.input_kinds), and what they refuse."""
 
 import numpy as np
 import pytest
