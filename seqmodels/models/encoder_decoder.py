@@ -133,20 +133,25 @@ class EncoderDecoder(BuildByCall, keras.Model):
             cell=cell, units=units, num_layers=decoder_layers, dropout=dropout,
             recurrent_dropout=recurrent_dropout, layer_dropout=layer_dropout, bridge=bridge,
             name="decoder")
+        # The decoder's bridge maps and attention, also held here: Keras names a model's
+        # weights in its files by these attributes (and numbers the direct sub-layers by
+        # class), so files written before the decoders were classes keep loading
+        # (tests/seqmodels/models/test_saved_files.py; checked on Keras 3.15).
+        self.bridge_layers = list(getattr(self.decoder.bridge_layer, "maps", []))
+        self.attention_layer = getattr(self.decoder, "attention", None)
         self.output_dropout_layer = keras.layers.Dropout(self.output_dropout,
                                                          name="output_dropout")
         self.output_layer = keras.layers.Dense(target_vocabulary_size, name="logits")
+        self.sampling_probability = None  # the scheduled-sampling schedule's state (Bahdanau)
+        if self.scheduled_sampling:
+            self.sampling_probability = self.add_weight(
+                shape=(), initializer="zeros", trainable=False, name="sampling_probability")
 
     @property
     def source_state(self):
         """The decoding-state entries that hold the source, `(B, S, ...)`, the memory first:
         read by every hypothesis of an input (`decode_step`), never tiled or reordered."""
         return self.decoder.SOURCE_STATE
-
-    @property
-    def sampling_probability(self):
-        """The scheduled-sampling probability variable (Bahdanau decoder), or None."""
-        return getattr(self.decoder, "sampling_probability", None)
 
     def integer_inputs(self):
         return ("inputs", "decoder_inputs")
@@ -181,7 +186,8 @@ class EncoderDecoder(BuildByCall, keras.Model):
         if self.scheduled_sampling:
             if not self.output_layer.built:  # called inside the decoder's loop
                 self.output_layer.build((None, self.units))
-            options["feedback"] = self._embedded_prediction
+            options.update(feedback=self._embedded_prediction,
+                           sampling_probability=self.sampling_probability)
         outputs, weights = self.decoder(embedded, state, mask=mask, training=training, **options)
         return self._logits(outputs, training), weights
 

@@ -61,6 +61,8 @@ class OneToMany(BuildByCall, keras.Model):
                                     dropout=dropout, recurrent_dropout=recurrent_dropout,
                                     layer_dropout=layer_dropout, name="decoder",
                                     bridge="zeros" if conditioning == "every_step" else "vector")
+        # Also held here, for the weight layout of saved files (see EncoderDecoder).
+        self.bridge_layers = list(getattr(self.decoder.bridge_layer, "maps", []))
         self.output_layer = keras.layers.Dense(vocabulary_size, name="logits")
 
     def integer_inputs(self):

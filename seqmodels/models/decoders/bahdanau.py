@@ -9,7 +9,7 @@ As `tfa.seq2seq.AttentionWrapper(BahdanauAttention, output_attention=True)`:
 The attentional vector `a_{t-1}` (the state's `feed`) joins the next input,
 so `call` scans `step` over time. Only this decoder steps through time in
 training, so only it offers scheduled sampling (Bengio et al. 2015): with
-probability `sampling_probability` (a variable that
+probability `sampling_probability` (the model's variable, which
 `seqmodels.training.ScheduledSampling` drives), a step reads the embedding
 of the previous step's own greedy prediction instead of `emb(y_{t-1})`.
 """
@@ -35,9 +35,9 @@ class BahdanauDecoder(AttentionalDecoder):
         layer_dropout: float in [0, 1). Dropout between stacked layers.
         bridge: `"zeros"`, `"dense"` or `"vector"`: what the initial states are made from.
         attention_units: int or None. Width of the additive score (default `units`).
-        scheduled_sampling: bool. Create `sampling_probability` (0.0 until a
-            callback sets it) and, in training, feed back the decoder's own
-            predictions with that probability; `call` then needs `feedback`.
+        scheduled_sampling: bool. In training, feed back the decoder's own
+            predictions with probability `sampling_probability`; `call` then
+            needs `feedback` and `sampling_probability`.
 
     The state adds `feed (N, units)`, the previous attentional vector.
     """
@@ -51,10 +51,7 @@ class BahdanauDecoder(AttentionalDecoder):
         self.attention_units = attention_units
         self.scheduled_sampling = bool(scheduled_sampling)
         self.attention = BahdanauAttention(self.units, attention_units, name="attention")
-        self.sampling_probability = None
         if self.scheduled_sampling:
-            self.sampling_probability = self.add_weight(
-                shape=(), initializer="zeros", trainable=False, name="sampling_probability")
             self.seed_generator = keras.random.SeedGenerator(0)
 
     def step_inputs_size(self, embedding_dim):
@@ -73,17 +70,21 @@ class BahdanauDecoder(AttentionalDecoder):
         attentional, weights = self.attend(h, state)
         return attentional, {**state, "states": states, "feed": attentional}, weights
 
-    def call(self, inputs, state, mask=None, training=False, feedback=None):
+    def call(self, inputs, state, mask=None, training=False, feedback=None,
+             sampling_probability=None):
         """`step` scanned over time: `inputs (B, T, E)`, state ->
         `(attentional (B, T, units), weights (B, T, S))`.
 
-        `feedback`: with scheduled sampling, a function from attentional vectors
-        `(B, units)` to the embeddings `(B, E)` of their greedy predictions.
+        With scheduled sampling: `feedback`, a function from attentional vectors
+        `(B, units)` to the embeddings `(B, E)` of their greedy predictions, and
+        `sampling_probability`, a scalar (a variable, set between batches).
         Steps past a sequence's end compute values that the loss masks out.
         """
-        if self.scheduled_sampling and feedback is None:
+        if self.scheduled_sampling and (feedback is None or sampling_probability is None):
             raise ValueError("Expected `feedback` (attentional vectors -> embedded predictions) "
-                             "for scheduled sampling. Received: feedback=None.")
+                             "and `sampling_probability` for scheduled sampling. Received: "
+                             f"feedback={feedback!r}, sampling_probability="
+                             f"{sampling_probability!r}.")
         batch, time = ops.shape(inputs)[0], ops.shape(inputs)[1]
         coins = self._sampling_coins(batch, time, training) if self.scheduled_sampling else None
         xs = inputs if coins is None else ops.concatenate([inputs, coins], axis=-1)
@@ -94,7 +95,7 @@ class BahdanauDecoder(AttentionalDecoder):
         def one_step(carry, x_t):
             states, feed, _ = carry
             if coins is not None:
-                x_t = self._maybe_sample(x_t, feed, feedback)
+                x_t = self._maybe_sample(x_t, feed, feedback, sampling_probability)
             attentional, new, weights = self.step(
                 x_t, {**state, "states": states, "feed": feed}, training=training)
             return list(new["states"]), attentional, weights
@@ -113,10 +114,10 @@ class BahdanauDecoder(AttentionalDecoder):
         coins = keras.random.uniform((batch, time, 1), seed=self.seed_generator)
         return ops.concatenate([ops.ones((batch, 1, 1)), coins[:, 1:]], axis=1)
 
-    def _maybe_sample(self, x_t, feed, feedback):
+    def _maybe_sample(self, x_t, feed, feedback, probability):
         """`[emb(y_{t-1}); coin]` -> `emb(y_{t-1})`, or w.p. p the embedded own prediction."""
         embedded, coin = x_t[:, :-1], x_t[:, -1:]  # (B, E), (B, 1)
-        return ops.where(coin < self.sampling_probability, feedback(feed), embedded)
+        return ops.where(coin < probability, feedback(feed), embedded)
 
     def get_config(self):
         return {**super().get_config(), "attention_units": self.attention_units,
