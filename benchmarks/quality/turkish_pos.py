@@ -147,7 +147,7 @@ def run(seed, data, args, scored="test"):
                               embedding_dim=args.embedding_dim, cell=args.cell,
                               units=args.units, num_layers=args.layers, bidirectional=True,
                               dropout=args.dropout, layer_dropout=args.dropout,
-                              head_dropout=args.dropout)
+                              output_dropout=args.dropout)
     model.compile(keras.optimizers.Adam(args.learning_rate),
                   keras.losses.SparseCategoricalCrossentropy(from_logits=True),
                   weighted_metrics=["accuracy"])

@@ -77,7 +77,7 @@ def fit_and_score(seed, config, train, held_out):
     mean, std = steps.mean(0), steps.std(0) + 1e-6
     model = ManyToOne(NUM_CLASSES, cell=config.cell, units=config.units, bidirectional=True,
                       num_layers=config.layers, pooling=config.pooling, dropout=config.dropout,
-                      head_dropout=config.dropout)
+                      output_dropout=config.dropout)
     schedule = keras.optimizers.schedules.CosineDecay(
         config.learning_rate, config.epochs * int(np.ceil(len(ytr) / config.batch_size)))
     ema = {"use_ema": True, "ema_momentum": config.ema} if config.ema else {}

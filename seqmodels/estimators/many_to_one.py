@@ -39,7 +39,7 @@ class ManyToOneEstimator(SequenceEstimator):
         return ManyToOne(
             self._num_outputs, task=self._task, cell=self.cell, units=self.units,
             num_layers=self.num_layers, bidirectional=self.bidirectional, pooling=self.pooling,
-            dropout=self.dropout, head_dropout=self.dropout, **self._model_inputs())
+            dropout=self.dropout, output_dropout=self.dropout, **self._model_inputs())
 
     def _dummy_targets(self, items):
         return np.zeros(len(items), np.int32 if self._task == "classification" else np.float32)

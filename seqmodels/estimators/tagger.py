@@ -51,7 +51,7 @@ class SequenceTagger(SequenceEstimator):
         return AlignedManyToMany(
             self._num_outputs, task="classification", cell=self.cell, units=self.units,
             num_layers=self.num_layers, bidirectional=self.bidirectional, dropout=self.dropout,
-            head_dropout=self.dropout, **self._model_inputs())
+            output_dropout=self.dropout, **self._model_inputs())
 
     def _dummy_targets(self, items):
         return [np.zeros(len(item), np.int32) for item in items]

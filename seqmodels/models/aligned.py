@@ -45,7 +45,7 @@ class AlignedManyToMany(EncodingModel):
 
     def call(self, inputs, training=False):
         outputs, _, _ = self.encode(inputs, training=training)  # (B, T, D*U)
-        return self.head(self.head_dropout_layer(outputs, training=training))  # (B, T, O)
+        return self.head(self.output_dropout_layer(outputs, training=training))  # (B, T, O)
 
     def get_config(self):
         return {**super().get_config(), "num_outputs": self.num_outputs, "task": self.task}

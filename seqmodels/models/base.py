@@ -1,7 +1,10 @@
 """What the sequence-reading models share: optional token embedding + recurrent encoder."""
 
+import warnings
+
 import keras
 
+from seqmodels.cells.registry import check_cell_name
 from seqmodels.checks import check_positive_int, check_rate
 from seqmodels.models.building import BuildByCall
 from seqmodels.models.encoder import RecurrentEncoder
@@ -18,9 +21,18 @@ class EncodingModel(BuildByCall, keras.Model):
             or `(batch, time, slots)`; leave None for float features
             `(batch, time, features)`.
         embedding_dim: int. Size of each token embedding.
-        cell, units, num_layers, bidirectional, dropout, recurrent_dropout,
-        layer_dropout, learn_initial_state, cell_options: the `RecurrentEncoder`'s.
-        head_dropout: float. Dropout before the output layer.
+        cell: `"elman"`, `"gru"`, `"lstm"`, `"mingru"` or `"minlstm"`.
+        units: int. Hidden units per direction.
+        num_layers: int. Depth of the encoder.
+        bidirectional: bool. Read each sequence both ways.
+        dropout: float in [0, 1). Input dropout inside each cell (one mask per sequence).
+        recurrent_dropout: float in [0, 1). Recurrent dropout inside each cell.
+        layer_dropout: float in [0, 1). Dropout between stacked layers.
+        learn_initial_state: bool. Learn `h_0` instead of zeros.
+        cell_options: dict or None. More arguments of every cell (see `RecurrentEncoder`).
+        output_dropout: float in [0, 1). Dropout before the output layer (as
+            `EncoderDecoder`'s). `head_dropout`, its former name, is accepted with a
+            DeprecationWarning (and read from files saved with it).
     """
 
     def __init__(
@@ -37,14 +49,25 @@ class EncodingModel(BuildByCall, keras.Model):
         layer_dropout=0.0,
         learn_initial_state=False,
         cell_options=None,
-        head_dropout=0.0,
+        output_dropout=0.0,
         **kwargs,
     ):
+        head_dropout = kwargs.pop("head_dropout", None)  # the former name, deprecated
         super().__init__(**kwargs)
         self.vocabulary_size = None if vocabulary_size is None else check_positive_int(
             "vocabulary_size", vocabulary_size)
         self.embedding_dim = check_positive_int("embedding_dim", embedding_dim)
-        self.head_dropout = check_rate("head_dropout", head_dropout)
+        self.cell = check_cell_name(cell)
+        self.units = check_positive_int("units", units)
+        self.num_layers = check_positive_int("num_layers", num_layers)
+        self.bidirectional = bool(bidirectional)
+        self.dropout = check_rate("dropout", dropout)
+        self.recurrent_dropout = check_rate("recurrent_dropout", recurrent_dropout)
+        self.layer_dropout = check_rate("layer_dropout", layer_dropout)
+        self.learn_initial_state = bool(learn_initial_state)
+        self.cell_options = dict(cell_options or {})
+        self.output_dropout = check_rate("output_dropout",
+                                         _renamed(head_dropout, output_dropout))
         self.embedding = None
         if self.vocabulary_size is not None:
             self.embedding = TokenEmbedding(self.vocabulary_size, self.embedding_dim,
@@ -54,7 +77,8 @@ class EncodingModel(BuildByCall, keras.Model):
             dropout=dropout, recurrent_dropout=recurrent_dropout, layer_dropout=layer_dropout,
             learn_initial_state=learn_initial_state, cell_options=cell_options, name="encoder",
         )
-        self.head_dropout_layer = keras.layers.Dropout(self.head_dropout, name="head_dropout")
+        self.output_dropout_layer = keras.layers.Dropout(self.output_dropout,
+                                                         name="output_dropout")
         self.feature_size = None  # F of float inputs, recorded by `build` (the export reads it)
 
     def integer_inputs(self):
@@ -74,24 +98,35 @@ class EncodingModel(BuildByCall, keras.Model):
         outputs, states = self.encoder(x, mask=mask, training=training)
         return outputs, states, mask
 
-    def encoder_config(self):
+    def get_config(self):
         return {
+            **super().get_config(),
             "vocabulary_size": self.vocabulary_size,
             "embedding_dim": self.embedding_dim,
-            "cell": self.encoder.cell,
-            "units": self.encoder.units,
-            "num_layers": self.encoder.num_layers,
-            "bidirectional": self.encoder.bidirectional,
-            "dropout": self.encoder.dropout,
-            "recurrent_dropout": self.encoder.recurrent_dropout,
-            "layer_dropout": self.encoder.layer_dropout,
-            "learn_initial_state": self.encoder.learn_initial_state,
-            "cell_options": self.encoder.cell_options,
-            "head_dropout": self.head_dropout,
+            "cell": self.cell,
+            "units": self.units,
+            "num_layers": self.num_layers,
+            "bidirectional": self.bidirectional,
+            "dropout": self.dropout,
+            "recurrent_dropout": self.recurrent_dropout,
+            "layer_dropout": self.layer_dropout,
+            "learn_initial_state": self.learn_initial_state,
+            "cell_options": self.cell_options,
+            "output_dropout": self.output_dropout,
         }
 
-    def get_config(self):
-        return {"name": self.name, "trainable": self.trainable, **self.encoder_config()}
+
+def _renamed(head_dropout, output_dropout):
+    """`output_dropout`, or the value given under its former name `head_dropout`."""
+    if head_dropout is None:
+        return output_dropout
+    warnings.warn("`head_dropout` is deprecated: use `output_dropout` (the name "
+                  "EncoderDecoder uses for the same dropout).", DeprecationWarning, stacklevel=3)
+    if output_dropout not in (0.0, head_dropout):
+        raise ValueError("Expected one of `output_dropout` and its former name `head_dropout`. "
+                         f"Received: output_dropout={output_dropout!r}, "
+                         f"head_dropout={head_dropout!r}.")
+    return head_dropout
 
 
 __all__ = ["HEAD_TASKS", "EncodingModel"]

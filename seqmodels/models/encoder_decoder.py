@@ -25,6 +25,7 @@ Training (`call`) and decoding (`decode_step`, which the strategies of
 import keras
 from keras import ops
 
+from seqmodels.cells.registry import check_cell_name
 from seqmodels.checks import check_choice, check_positive_int, check_rate
 from seqmodels.layers.call_checks import check_same_batch
 from seqmodels.models.building import BuildByCall
@@ -105,18 +106,18 @@ class EncoderDecoder(BuildByCall, keras.Model):
         self.target_vocabulary_size = check_positive_int("target_vocabulary_size",
                                                          target_vocabulary_size)
         self.embedding_dim = check_positive_int("embedding_dim", embedding_dim)
-        self.cell = cell
+        self.cell = check_cell_name(cell)
         self.units = check_positive_int("units", units)
         self.encoder_units = check_positive_int("encoder_units", encoder_units or units)
-        self.encoder_layers = encoder_layers
-        self.decoder_layers = decoder_layers
+        self.encoder_layers = check_positive_int("encoder_layers", encoder_layers)
+        self.decoder_layers = check_positive_int("decoder_layers", decoder_layers)
         self.bidirectional_encoder = bool(bidirectional_encoder)
         self.attention = check_choice("attention", attention, ATTENTIONS)
         self.attention_units = attention_units
         self.bridge = check_choice("bridge", bridge, BRIDGES)
-        self.dropout = dropout
-        self.recurrent_dropout = recurrent_dropout
-        self.layer_dropout = layer_dropout
+        self.dropout = check_rate("dropout", dropout)
+        self.recurrent_dropout = check_rate("recurrent_dropout", recurrent_dropout)
+        self.layer_dropout = check_rate("layer_dropout", layer_dropout)
         self.output_dropout = check_rate("output_dropout", output_dropout)
         self.scheduled_sampling = bool(scheduled_sampling)
 

@@ -42,26 +42,24 @@ class ManyToOne(EncodingModel):
         super().__init__(**kwargs)
         self.num_outputs = check_positive_int("num_outputs", num_outputs)
         self.task = check_choice("task", task, HEAD_TASKS)
-        if pooling not in POOLING_MODES:
-            raise ValueError(f"Expected `pooling` in {POOLING_MODES}. Received: "
-                             f"pooling={pooling!r}.")
-        self.pooling = SequencePooling(pooling, name="pooling")
+        self.pooling = check_choice("pooling", pooling, POOLING_MODES)
+        self.pooling_layer = SequencePooling(pooling, name="pooling")
         self.head = keras.layers.Dense(self.num_outputs, name="head")
 
     def call(self, inputs, training=False):
         outputs, states, mask = self.encode(inputs, training=training)
-        if self.pooling.mode == "last":
+        if self.pooling == "last":
             vector = self.encoder.summary_vector(states)  # (B, D*U)
         else:
-            vector = self.pooling(outputs, mask=mask)  # (B, D*U)
-        return self.head(self.head_dropout_layer(vector, training=training))
+            vector = self.pooling_layer(outputs, mask=mask)  # (B, D*U)
+        return self.head(self.output_dropout_layer(vector, training=training))
 
     def get_config(self):
         return {
             **super().get_config(),
             "num_outputs": self.num_outputs,
             "task": self.task,
-            "pooling": self.pooling.mode,
+            "pooling": self.pooling,
         }
 
 

@@ -3,7 +3,8 @@
 import keras
 from keras import ops
 
-from seqmodels.checks import check_choice, check_positive_int
+from seqmodels.cells.registry import check_cell_name
+from seqmodels.checks import check_choice, check_positive_int, check_rate
 from seqmodels.decoding import decode
 from seqmodels.decoding.resolve import resolve_strategy
 from seqmodels.models.building import BuildByCall
@@ -49,13 +50,13 @@ class OneToMany(BuildByCall, keras.Model):
         super().__init__(**kwargs)
         self.vocabulary_size = check_positive_int("vocabulary_size", vocabulary_size)
         self.embedding_dim = check_positive_int("embedding_dim", embedding_dim)
-        self.cell = cell
+        self.cell = check_cell_name(cell)
         self.units = check_positive_int("units", units)
-        self.num_layers = num_layers
+        self.num_layers = check_positive_int("num_layers", num_layers)
         self.conditioning = check_choice("conditioning", conditioning, CONDITIONINGS)
-        self.dropout = dropout
-        self.recurrent_dropout = recurrent_dropout
-        self.layer_dropout = layer_dropout
+        self.dropout = check_rate("dropout", dropout)
+        self.recurrent_dropout = check_rate("recurrent_dropout", recurrent_dropout)
+        self.layer_dropout = check_rate("layer_dropout", layer_dropout)
         self.embedding = TokenEmbedding(vocabulary_size, embedding_dim, name="embedding")
         self.decoder = PlainDecoder(cell=cell, units=units, num_layers=num_layers,
                                     dropout=dropout, recurrent_dropout=recurrent_dropout,

@@ -52,7 +52,7 @@ def test_several_symbols_per_step_share_one_table():
 
 def test_round_trip_per_step_regression(rng):
     batch = feature_batch(rng)
-    model = AlignedManyToMany(2, task="regression", cell="elman", units=4, head_dropout=0.2,
+    model = AlignedManyToMany(2, task="regression", cell="elman", units=4, output_dropout=0.2,
                               learn_initial_state=True)
     expected = np.asarray(model(batch))
     loaded = reload(model)

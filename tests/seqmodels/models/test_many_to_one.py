@@ -53,7 +53,7 @@ def test_keras_round_trip_keeps_config_and_outputs(rng):
     batch = feature_batch(rng)
     model = ManyToOne(3, task="regression", cell="minlstm", units=6, num_layers=2,
                       bidirectional=True, pooling="attention", dropout=0.1, layer_dropout=0.2,
-                      head_dropout=0.3, learn_initial_state=True)
+                      output_dropout=0.3, learn_initial_state=True)
     expected = np.asarray(model(batch))
     loaded = reload(model)
     assert loaded.get_config() == model.get_config()

@@ -24,6 +24,7 @@ EXPECTED = json.loads((FILES / "outputs.json").read_text())
 def test_a_file_of_the_earlier_release_loads_and_computes_the_same(name):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a weight left unloaded only warns in some paths
+        warnings.filterwarnings("ignore", "`head_dropout` is deprecated", DeprecationWarning)
         model = keras.saving.load_model(FILES / f"{name}.keras", safe_mode=True)
     batch = batches()[name.split("_")[0]]
     np.testing.assert_allclose(np.asarray(model(batch)), np.asarray(EXPECTED[name]), atol=1e-6)

@@ -16,7 +16,7 @@ from tests.seqmodels.models.helpers import reload
 
 ENCODING = dict(vocabulary_size=11, embedding_dim=3, cell="gru", units=5, num_layers=2,
                 bidirectional=True, dropout=0.1, recurrent_dropout=0.15, layer_dropout=0.2,
-                learn_initial_state=True, head_dropout=0.25,
+                learn_initial_state=True, output_dropout=0.25,
                 cell_options={"layer_norm": True, "recurrent_initializer": "identity"})
 TOKENS = {"inputs": np.array([[4, 5, 6], [7, 0, 0]])}
 TARGETS = {**TOKENS, "decoder_inputs": np.array([[2, 4], [2, 5]])}
@@ -56,3 +56,11 @@ def test_every_argument_round_trips(cls, kwargs, batch):
     for name, value in kwargs.items():
         assert config[name] == value, name
     np.testing.assert_allclose(np.asarray(loaded(batch)), expected, atol=1e-6)
+
+
+def test_the_former_head_dropout_name_warns_and_sets_output_dropout():
+    with pytest.warns(DeprecationWarning, match="use `output_dropout`"):
+        model = ManyToOne(2, units=4, head_dropout=0.3)
+    assert model.output_dropout == 0.3 and "head_dropout" not in model.get_config()
+    with pytest.raises(ValueError, match=r"Received: output_dropout=0.1, head_dropout=0.3"):
+        ManyToOne(2, units=4, output_dropout=0.1, head_dropout=0.3)
