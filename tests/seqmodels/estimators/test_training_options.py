@@ -57,9 +57,9 @@ def test_strategy_is_a_deprecated_alias_of_distribution(rng):
 
 
 @pytest.mark.parametrize("params, message", [
-    ({"cell": "rnn"}, r"Expected `cell` in \['elman', 'gru', 'lstm', 'mingru', 'minlstm'\]"),
-    ({"units": 0}, r"`units` to be an integer >= 1. Received: 0"),
-    ({"epochs": 2.5}, r"`epochs` to be an integer >= 1. Received: 2.5"),
+    ({"cell": "rnn"}, r"Expected `cell` in \('elman', 'gru', 'lstm', 'mingru', 'minlstm'\)"),
+    ({"units": 0}, r"`units` to be an integer >= 1. Received: units=0"),
+    ({"epochs": 2.5}, r"`epochs` to be an integer >= 1. Received: epochs=2.5"),
     ({"validation_split": 1.0}, r"`validation_split` in \[0, 1\)"),
     ({"early_stopping": 0}, r"`early_stopping` to be an integer >= 1"),
     ({"distribution": "multi-host"}, r"Expected `distribution` in \(None, 'none', 'mirrored', "
@@ -67,18 +67,22 @@ def test_strategy_is_a_deprecated_alias_of_distribution(rng):
     ({"distribution": "mirrored", "strategy": "none"},
      r"one of `distribution` and its deprecated alias `strategy`"),
     ({"dropout": 1.5}, r"`dropout` to be a float in \[0, 1\). Received: dropout=1.5"),
-    ({"learning_rate": -1e-3}, r"`learning_rate` to be a finite number >= 0. Received: -0.001"),
-    ({"learning_rate": float("nan")}, r"`learning_rate` to be a finite number >= 0. Received: nan"),
-    ({"learning_rate": float("inf")}, r"`learning_rate` to be a finite number >= 0. Received: inf"),
-    ({"checkpoint_every": 0}, r"`checkpoint_every` to be an integer >= 1. Received: 0"),
+    ({"learning_rate": -1e-3},
+     r"`learning_rate` to be a finite number >= 0. Received: learning_rate=-0.001"),
+    ({"learning_rate": float("nan")},
+     r"`learning_rate` to be a finite number >= 0. Received: learning_rate=nan"),
+    ({"learning_rate": float("inf")},
+     r"`learning_rate` to be a finite number >= 0. Received: learning_rate=inf"),
+    ({"checkpoint_every": 0},
+     r"`checkpoint_every` to be an integer >= 1. Received: checkpoint_every=0"),
     ({"checkpoint_dir": 3}, r"`checkpoint_dir` to be a path or None. Received: checkpoint_dir=3"),
-    ({"random_state": -1}, r"`random_state` to be an integer >= 0. Received: -1"),
+    ({"random_state": -1}, r"`random_state` to be an integer >= 0. Received: random_state=-1"),
     ({"learning_rate_halvings": [3, 3]}, r"`learning_rate_halvings` to be a list of strictly "
                                          r"increasing integers >= 1 \(epoch counts\). "
                                          r"Received: learning_rate_halvings=\[3, 3\]"),
     ({"learning_rate_halvings": [0]}, r"strictly increasing integers >= 1.*=\[0\]"),
     ({"learning_rate_halvings": 7}, r"strictly increasing integers >= 1.*halvings=7"),
-    ({"average_epochs": 0}, r"`average_epochs` to be an integer >= 1. Received: 0"),
+    ({"average_epochs": 0}, r"`average_epochs` to be an integer >= 1. Received: average_epochs=0"),
     ({"average_epochs": 2, "early_stopping": 1},
      r"Expected one of `early_stopping` .* and `average_epochs` .* Received: "
      r"early_stopping=1, average_epochs=2"),
