@@ -47,8 +47,5 @@ class AlignedManyToMany(EncodingModel):
         outputs, _, _ = self.encode(inputs, training=training)  # (B, T, D*U)
         return self.head(self.output_dropout_layer(outputs, training=training))  # (B, T, O)
 
-    def get_config(self):
-        return {**super().get_config(), "num_outputs": self.num_outputs, "task": self.task}
-
 
 __all__ = ["AlignedManyToMany"]

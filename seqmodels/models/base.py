@@ -4,16 +4,18 @@ import warnings
 
 import keras
 
-from seqmodels.cells.registry import check_cell_name
 from seqmodels.checks import check_positive_int, check_rate
 from seqmodels.models.building import BuildByCall
+from seqmodels.models.config import ArgumentsConfig
 from seqmodels.models.encoder import RecurrentEncoder
 from seqmodels.models.inputs import TokenEmbedding, embed_or_check, read_sequence
 
+ENCODER_ARGUMENTS = ("cell", "units", "num_layers", "bidirectional", "dropout", "recurrent_dropout",
+                     "layer_dropout", "learn_initial_state", "cell_options")
 HEAD_TASKS = ("classification", "regression")  # the `task` values of a model's output head
 
 
-class EncodingModel(BuildByCall, keras.Model):
+class EncodingModel(ArgumentsConfig, BuildByCall, keras.Model):
     """Base of `ManyToOne` and `AlignedManyToMany`: reads `inputs` (+ `inputs_mask`) and encodes.
 
     Args (shared):
@@ -57,15 +59,6 @@ class EncodingModel(BuildByCall, keras.Model):
         self.vocabulary_size = None if vocabulary_size is None else check_positive_int(
             "vocabulary_size", vocabulary_size)
         self.embedding_dim = check_positive_int("embedding_dim", embedding_dim)
-        self.cell = check_cell_name(cell)
-        self.units = check_positive_int("units", units)
-        self.num_layers = check_positive_int("num_layers", num_layers)
-        self.bidirectional = bool(bidirectional)
-        self.dropout = check_rate("dropout", dropout)
-        self.recurrent_dropout = check_rate("recurrent_dropout", recurrent_dropout)
-        self.layer_dropout = check_rate("layer_dropout", layer_dropout)
-        self.learn_initial_state = bool(learn_initial_state)
-        self.cell_options = dict(cell_options or {})
         self.output_dropout = check_rate("output_dropout",
                                          _renamed(head_dropout, output_dropout))
         self.embedding = None
@@ -77,6 +70,8 @@ class EncodingModel(BuildByCall, keras.Model):
             dropout=dropout, recurrent_dropout=recurrent_dropout, layer_dropout=layer_dropout,
             learn_initial_state=learn_initial_state, cell_options=cell_options, name="encoder",
         )
+        for name in ENCODER_ARGUMENTS:  # checked by the encoder, kept here under their names
+            setattr(self, name, getattr(self.encoder, name))
         self.output_dropout_layer = keras.layers.Dropout(self.output_dropout,
                                                          name="output_dropout")
         self.feature_size = None  # F of float inputs, recorded by `build` (the export reads it)
@@ -98,22 +93,6 @@ class EncodingModel(BuildByCall, keras.Model):
         outputs, states = self.encoder(x, mask=mask, training=training)
         return outputs, states, mask
 
-    def get_config(self):
-        return {
-            **super().get_config(),
-            "vocabulary_size": self.vocabulary_size,
-            "embedding_dim": self.embedding_dim,
-            "cell": self.cell,
-            "units": self.units,
-            "num_layers": self.num_layers,
-            "bidirectional": self.bidirectional,
-            "dropout": self.dropout,
-            "recurrent_dropout": self.recurrent_dropout,
-            "layer_dropout": self.layer_dropout,
-            "learn_initial_state": self.learn_initial_state,
-            "cell_options": self.cell_options,
-            "output_dropout": self.output_dropout,
-        }
 
 
 def _renamed(head_dropout, output_dropout):

@@ -6,10 +6,11 @@ from keras import ops
 from seqmodels.cells.registry import check_cell_name, get_cell
 from seqmodels.checks import check_positive_int, check_rate
 from seqmodels.layers.recurrent import Recurrent
+from seqmodels.models.config import ArgumentsConfig
 
 
 @keras.saving.register_keras_serializable(package="seqmodels")
-class RecurrentEncoder(keras.layers.Layer):
+class RecurrentEncoder(ArgumentsConfig, keras.layers.Layer):
     """Stacked (deeper), optionally bidirectional, recurrent layers over a sequence.
 
     Each layer is a `seqmodels.layers.Recurrent` around a fresh cell named by
@@ -125,20 +126,6 @@ class RecurrentEncoder(keras.layers.Layer):
 
     def compute_mask(self, sequences, mask=None):
         return None
-
-    def get_config(self):
-        return {
-            **super().get_config(),
-            "cell": self.cell,
-            "units": self.units,
-            "num_layers": self.num_layers,
-            "bidirectional": self.bidirectional,
-            "dropout": self.dropout,
-            "recurrent_dropout": self.recurrent_dropout,
-            "layer_dropout": self.layer_dropout,
-            "learn_initial_state": self.learn_initial_state,
-            "cell_options": self.cell_options,
-        }
 
 
 __all__ = ["RecurrentEncoder"]

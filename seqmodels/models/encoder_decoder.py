@@ -25,10 +25,10 @@ Training (`call`) and decoding (`decode_step`, which the strategies of
 import keras
 from keras import ops
 
-from seqmodels.cells.registry import check_cell_name
 from seqmodels.checks import check_choice, check_positive_int, check_rate
 from seqmodels.layers.call_checks import check_same_batch
 from seqmodels.models.building import BuildByCall
+from seqmodels.models.config import ArgumentsConfig
 from seqmodels.models.decoders import DECODERS, make_decoder
 from seqmodels.models.encoder import RecurrentEncoder
 from seqmodels.models.generation import generate
@@ -39,7 +39,7 @@ BRIDGES = ("dense", "zeros")
 
 
 @keras.saving.register_keras_serializable(package="seqmodels")
-class EncoderDecoder(BuildByCall, keras.Model):
+class EncoderDecoder(ArgumentsConfig, BuildByCall, keras.Model):
     """Sequence-to-sequence with attention: a many-to-many encoder-decoder.
 
     Args:
@@ -106,18 +106,11 @@ class EncoderDecoder(BuildByCall, keras.Model):
         self.target_vocabulary_size = check_positive_int("target_vocabulary_size",
                                                          target_vocabulary_size)
         self.embedding_dim = check_positive_int("embedding_dim", embedding_dim)
-        self.cell = check_cell_name(cell)
         self.units = check_positive_int("units", units)
         self.encoder_units = check_positive_int("encoder_units", encoder_units or units)
-        self.encoder_layers = check_positive_int("encoder_layers", encoder_layers)
-        self.decoder_layers = check_positive_int("decoder_layers", decoder_layers)
-        self.bidirectional_encoder = bool(bidirectional_encoder)
         self.attention = check_choice("attention", attention, ATTENTIONS)
         self.attention_units = attention_units
         self.bridge = check_choice("bridge", bridge, BRIDGES)
-        self.dropout = check_rate("dropout", dropout)
-        self.recurrent_dropout = check_rate("recurrent_dropout", recurrent_dropout)
-        self.layer_dropout = check_rate("layer_dropout", layer_dropout)
         self.output_dropout = check_rate("output_dropout", output_dropout)
         self.scheduled_sampling = bool(scheduled_sampling)
 
@@ -134,6 +127,11 @@ class EncoderDecoder(BuildByCall, keras.Model):
             cell=cell, units=units, num_layers=decoder_layers, dropout=dropout,
             recurrent_dropout=recurrent_dropout, layer_dropout=layer_dropout, bridge=bridge,
             name="decoder")
+        # The arguments the encoder and decoder check, kept here under their names.
+        self.cell, self.bidirectional_encoder = self.encoder.cell, self.encoder.bidirectional
+        self.encoder_layers, self.decoder_layers = self.encoder.num_layers, self.decoder.num_layers
+        self.dropout, self.recurrent_dropout, self.layer_dropout = (
+            self.encoder.dropout, self.encoder.recurrent_dropout, self.encoder.layer_dropout)
         # The decoder's bridge maps and attention, also held here: Keras names a model's
         # weights in its files by these attributes (and numbers the direct sub-layers by
         # class), so files written before the decoders were classes keep loading
@@ -231,28 +229,6 @@ class EncoderDecoder(BuildByCall, keras.Model):
         """
         return generate(self, inputs, strategy, max_length=max_length, min_length=min_length,
                         return_attention=return_attention)
-
-    def get_config(self):
-        return {
-            **super().get_config(),
-            "source_vocabulary_size": self.source_vocabulary_size,
-            "target_vocabulary_size": self.target_vocabulary_size,
-            "embedding_dim": self.embedding_dim,
-            "cell": self.cell,
-            "units": self.units,
-            "encoder_units": self.encoder_units,
-            "encoder_layers": self.encoder_layers,
-            "decoder_layers": self.decoder_layers,
-            "bidirectional_encoder": self.bidirectional_encoder,
-            "attention": self.attention,
-            "attention_units": self.attention_units,
-            "bridge": self.bridge,
-            "dropout": self.dropout,
-            "recurrent_dropout": self.recurrent_dropout,
-            "layer_dropout": self.layer_dropout,
-            "output_dropout": self.output_dropout,
-            "scheduled_sampling": self.scheduled_sampling,
-        }
 
 
 __all__ = ["ATTENTIONS", "BRIDGES", "EncoderDecoder"]

@@ -54,13 +54,5 @@ class ManyToOne(EncodingModel):
             vector = self.pooling_layer(outputs, mask=mask)  # (B, D*U)
         return self.head(self.output_dropout_layer(vector, training=training))
 
-    def get_config(self):
-        return {
-            **super().get_config(),
-            "num_outputs": self.num_outputs,
-            "task": self.task,
-            "pooling": self.pooling,
-        }
-
 
 __all__ = ["ManyToOne"]

@@ -3,19 +3,20 @@
 import keras
 from keras import ops
 
-from seqmodels.cells.registry import check_cell_name
-from seqmodels.checks import check_choice, check_positive_int, check_rate
+from seqmodels.checks import check_choice, check_positive_int
 from seqmodels.decoding import decode
 from seqmodels.decoding.resolve import resolve_strategy
 from seqmodels.models.building import BuildByCall
+from seqmodels.models.config import ArgumentsConfig
 from seqmodels.models.decoders import PlainDecoder
 from seqmodels.models.inputs import TokenEmbedding, check_sequence_rank, read_sequence
 
 CONDITIONINGS = ("initial_state", "every_step", "both")
+DECODER_ARGUMENTS = ("cell", "units", "num_layers", "dropout", "recurrent_dropout", "layer_dropout")
 
 
 @keras.saving.register_keras_serializable(package="seqmodels")
-class OneToMany(BuildByCall, keras.Model):
+class OneToMany(ArgumentsConfig, BuildByCall, keras.Model):
     """One-to-many: a vector sets the start and the decoder unrolls a token sequence.
 
         h_0 = tanh(W_s v)                          (conditioning "initial_state" / "both")
@@ -50,18 +51,14 @@ class OneToMany(BuildByCall, keras.Model):
         super().__init__(**kwargs)
         self.vocabulary_size = check_positive_int("vocabulary_size", vocabulary_size)
         self.embedding_dim = check_positive_int("embedding_dim", embedding_dim)
-        self.cell = check_cell_name(cell)
-        self.units = check_positive_int("units", units)
-        self.num_layers = check_positive_int("num_layers", num_layers)
         self.conditioning = check_choice("conditioning", conditioning, CONDITIONINGS)
-        self.dropout = check_rate("dropout", dropout)
-        self.recurrent_dropout = check_rate("recurrent_dropout", recurrent_dropout)
-        self.layer_dropout = check_rate("layer_dropout", layer_dropout)
         self.embedding = TokenEmbedding(vocabulary_size, embedding_dim, name="embedding")
         self.decoder = PlainDecoder(cell=cell, units=units, num_layers=num_layers,
                                     dropout=dropout, recurrent_dropout=recurrent_dropout,
                                     layer_dropout=layer_dropout, name="decoder",
                                     bridge="zeros" if conditioning == "every_step" else "vector")
+        for name in DECODER_ARGUMENTS:  # checked by the decoder, kept here under their names
+            setattr(self, name, getattr(self.decoder, name))
         # Also held here, for the weight layout of saved files (see EncoderDecoder).
         self.bridge_layers = list(getattr(self.decoder.bridge_layer, "maps", []))
         self.output_layer = keras.layers.Dense(vocabulary_size, name="logits")
@@ -107,20 +104,6 @@ class OneToMany(BuildByCall, keras.Model):
         """Free-running generation from `vector (B, D)`; see `seqmodels.decoding.decode`."""
         return decode(self.decode_step, self.encode(inputs), resolve_strategy(strategy),
                       max_length=max_length, min_length=min_length)
-
-    def get_config(self):
-        return {
-            **super().get_config(),
-            "vocabulary_size": self.vocabulary_size,
-            "embedding_dim": self.embedding_dim,
-            "cell": self.cell,
-            "units": self.units,
-            "num_layers": self.num_layers,
-            "conditioning": self.conditioning,
-            "dropout": self.dropout,
-            "recurrent_dropout": self.recurrent_dropout,
-            "layer_dropout": self.layer_dropout,
-        }
 
 
 __all__ = ["CONDITIONINGS", "OneToMany"]

@@ -119,9 +119,5 @@ class BahdanauDecoder(AttentionalDecoder):
         embedded, coin = x_t[:, :-1], x_t[:, -1:]  # (B, E), (B, 1)
         return ops.where(coin < probability, feedback(feed), embedded)
 
-    def get_config(self):
-        return {**super().get_config(), "attention_units": self.attention_units,
-                "scheduled_sampling": self.scheduled_sampling}
-
 
 __all__ = ["BahdanauDecoder"]

@@ -23,11 +23,12 @@ from keras import ops
 from seqmodels.cells.registry import check_cell_name, get_cell
 from seqmodels.checks import check_choice, check_positive_int, check_rate
 from seqmodels.layers.recurrent import Recurrent
+from seqmodels.models.config import ArgumentsConfig
 from seqmodels.models.decoders.bridges import BRIDGES, make_bridge
 
 
 @keras.saving.register_keras_serializable(package="seqmodels")
-class PlainDecoder(keras.layers.Layer):
+class PlainDecoder(ArgumentsConfig, keras.layers.Layer):
     """A decoder without attention: the source reaches it through its initial states only.
 
         h_t = cells(emb(y_{t-1}), h_{t-1});   outputs_t = h_t
@@ -169,18 +170,6 @@ class PlainDecoder(keras.layers.Layer):
 
     def compute_mask(self, inputs, state, mask=None):
         return None
-
-    def get_config(self):
-        return {
-            **super().get_config(),
-            "cell": self.cell,
-            "units": self.units,
-            "num_layers": self.num_layers,
-            "dropout": self.dropout,
-            "recurrent_dropout": self.recurrent_dropout,
-            "layer_dropout": self.layer_dropout,
-            "bridge": self.bridge,
-        }
 
 
 __all__ = ["PlainDecoder"]
