@@ -66,14 +66,8 @@ def validate_feature_sequences(X: Sequence, *, name: str = "X") -> list[np.ndarr
     _check_is_sequence(X, name)
     arrays, features = [], None
     for i, item in enumerate(X):
-        array = _as_numeric_array(item, name=name, index=i)
-        if array.ndim != 2:
-            raise ValueError(
-                f"Expected sequences of rank 2 (time, features); received an array of "
-                f"shape {array.shape} at index {i} of {name}."
-            )
-        if array.shape[0] == 0:
-            raise ValueError(f"{name}[{i}] is an empty sequence (0 time steps).")
+        array = _sequence_array(item, "sequences", ("time", "features"), "time steps",
+                                name=name, index=i)
         if features is None:
             features = array.shape[1]
         elif array.shape[1] != features:
@@ -95,14 +89,8 @@ def validate_token_sequences(X: Sequence, *, name: str = "X") -> list[np.ndarray
     _check_is_sequence(X, name)
     arrays = []
     for i, item in enumerate(X):
-        array = _as_numeric_array(item, name=name, index=i)
-        if array.ndim != 1:
-            raise ValueError(
-                f"Expected token sequences of rank 1 (time,); received an array of "
-                f"shape {array.shape} at index {i} of {name}."
-            )
-        if array.shape[0] == 0:
-            raise ValueError(f"{name}[{i}] is an empty sequence (0 tokens).")
+        array = _sequence_array(item, "token sequences", ("time",), "tokens",
+                                name=name, index=i)
         if not np.issubdtype(array.dtype, np.integer):
             raise ValueError(
                 f"{name}[{i}] has dtype {array.dtype}; expected integer token ids. "
@@ -216,6 +204,20 @@ def _per_step_target(t, length, task, name, i) -> np.ndarray:
         return array.astype(np.int32)
     _check_finite(array.astype(np.float32), name=name, index=i)
     return array.astype(np.float32)
+
+
+def _sequence_array(item, what: str, axes: tuple, steps: str, *, name: str,
+                    index: int) -> np.ndarray:
+    """`item` as a numeric array with one dimension per name in `axes` and at least one
+    step; `what` and `steps` name the sequences and their steps in the messages."""
+    array = _as_numeric_array(item, name=name, index=index)
+    if array.ndim != len(axes):
+        shown = "(" + ", ".join(axes) + ("," if len(axes) == 1 else "") + ")"
+        raise ValueError(f"Expected {what} of rank {len(axes)} {shown}; received an array of "
+                         f"shape {array.shape} at index {index} of {name}.")
+    if array.shape[0] == 0:
+        raise ValueError(f"{name}[{index}] is an empty sequence (0 {steps}).")
+    return array
 
 
 def _check_class_ids(array: np.ndarray, name: str, index: int | None = None) -> None:

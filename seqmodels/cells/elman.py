@@ -4,9 +4,12 @@ import keras
 from keras import activations, initializers, ops
 
 from seqmodels.cells.base import RecurrentCell
+from seqmodels.cells.sections import CELL_SECTIONS
+from seqmodels.docstrings import with_sections
 
 
 @keras.saving.register_keras_serializable(package="seqmodels")
+@with_sections(CELL_SECTIONS)
 class ElmanCell(RecurrentCell):
     """The plain (Elman) recurrent cell: `h_t = act(x_t W_x + h_{t-1} W_h + b)`.
 
@@ -28,19 +31,14 @@ class ElmanCell(RecurrentCell):
         recurrent_dropout: float in [0, 1). Dropout on `h_{t-1}`, one mask per sequence.
         seed: int or None. Seed of the dropout masks.
 
-    Call arguments:
-        inputs: float tensor `(batch, features)`.
-        states: list of one tensor `(batch, units)`.
-        training: bool. Dropout is active only when True.
-
-    Returns:
-        `(h_t, [h_t])`, both `(batch, units)`.
+    {one_state_call}
 
     Example:
 
-    >>> layer = keras.layers.RNN(ElmanCell(4), return_sequences=True)
-    >>> tuple(layer(ops.ones((2, 5, 3))).shape)
-    (2, 5, 4)
+    >>> irnn = ElmanCell(4, activation="relu", recurrent_initializer="identity")
+    >>> irnn.build((None, 3))   # W_x, W_h (the identity), b
+    >>> [tuple(w.shape) for w in irnn.weights], bool(ops.all(irnn.recurrent_kernel == ops.eye(4)))
+    ([(3, 4), (4, 4), (4,)], True)
     """
 
     def __init__(
@@ -79,11 +77,7 @@ class ElmanCell(RecurrentCell):
             initializer=self.recurrent_initializer,
             name="recurrent_kernel",
         )
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight(
-                shape=(self.units,), initializer=self.bias_initializer, name="bias"
-            )
+        self.add_bias((self.units,), self.bias_initializer)
 
     def _project(self, inputs):
         projected = ops.matmul(inputs, self.kernel)  # (..., units)

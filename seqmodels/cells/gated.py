@@ -3,8 +3,11 @@
 from keras import activations, initializers, ops
 
 from seqmodels.cells.base import RecurrentCell, normalization_layer
+from seqmodels.cells.sections import CELL_SECTIONS
+from seqmodels.docstrings import with_sections
 
 
+@with_sections(CELL_SECTIONS)
 class GatedCell(RecurrentCell):
     """Base of the gated cells: `gates` blocks of `units` columns in each weight.
 
@@ -16,15 +19,7 @@ class GatedCell(RecurrentCell):
     columns before they are added, and their LayerNormalization weights follow
     the Keras ones in `get_weights()`.
 
-    Args:
-        units: int. Size of the hidden state.
-        activation: candidate activation (default `"tanh"`).
-        recurrent_activation: gate activation (default `"sigmoid"`).
-        use_bias: bool.
-        kernel_initializer, recurrent_initializer, bias_initializer: Keras initialisers.
-        layer_norm: bool. Layer-normalise the pre-activations.
-        dropout, recurrent_dropout: floats in [0, 1), one mask per sequence.
-        seed: int or None. Seed of the dropout masks.
+    {gated_arguments}
     """
 
     gates = None  # number of `units`-wide blocks; set by subclasses
@@ -81,10 +76,7 @@ class GatedCell(RecurrentCell):
             shape=(self.units, width), initializer=self.recurrent_initializer,
             name="recurrent_kernel",
         )
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight(shape=self.bias_shape(), initializer=self.bias_init,
-                                        name="bias")
+        self.add_bias(self.bias_shape(), self.bias_init)
         if self.layer_norm:
             self.input_norm.build((None, width))
             self.recurrent_norm.build((None, width))

@@ -4,9 +4,12 @@ import keras
 from keras import ops
 
 from seqmodels.cells.gated import GatedCell
+from seqmodels.cells.sections import CELL_SECTIONS
+from seqmodels.docstrings import with_sections
 
 
 @keras.saving.register_keras_serializable(package="seqmodels")
+@with_sections(CELL_SECTIONS)
 class GRUCell(GatedCell):
     """Gated recurrent unit, with the reset gate applied after the recurrent product.
 
@@ -25,30 +28,16 @@ class GRUCell(GatedCell):
     `recurrent_kernel (units, 3 units)`, `bias (2, 3 units)` (row 0 input
     bias, row 1 recurrent bias).
 
-    Args:
-        units: int. Size of the hidden state.
-        activation: candidate activation (default `"tanh"`).
-        recurrent_activation: gate activation (default `"sigmoid"`).
-        use_bias: bool.
-        kernel_initializer, recurrent_initializer, bias_initializer: Keras initialisers.
-        layer_norm: bool. Layer-normalise the input and recurrent pre-activations.
-        dropout: float in [0, 1). Input dropout, one mask per sequence.
-        recurrent_dropout: float in [0, 1). Recurrent dropout, one mask per sequence.
-        seed: int or None. Seed of the dropout masks.
+    {gated_arguments}
 
-    Call arguments:
-        inputs: float tensor `(batch, features)`.
-        states: list of one tensor `(batch, units)`.
-        training: bool. Dropout is active only when True.
-
-    Returns:
-        `(h_t, [h_t])`, both `(batch, units)`.
+    {one_state_call}
 
     Example:
 
-    >>> layer = keras.layers.RNN(GRUCell(4), return_sequences=True)
-    >>> tuple(layer(ops.ones((2, 5, 3))).shape)
-    (2, 5, 4)
+    >>> cell = GRUCell(4)
+    >>> cell.build((None, 3))   # kernel, recurrent_kernel, bias (input row, recurrent row)
+    >>> [tuple(w.shape) for w in cell.weights]
+    [(3, 12), (4, 12), (2, 12)]
     """
 
     gates = 3

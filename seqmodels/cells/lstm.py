@@ -4,9 +4,12 @@ import keras
 from keras import initializers, ops
 
 from seqmodels.cells.gated import GatedCell
+from seqmodels.cells.sections import CELL_SECTIONS
+from seqmodels.docstrings import with_sections
 
 
 @keras.saving.register_keras_serializable(package="seqmodels")
+@with_sections(CELL_SECTIONS)
 class LSTMCell(GatedCell):
     """Long short-term memory cell.
 
@@ -23,16 +26,7 @@ class LSTMCell(GatedCell):
     the cell state is also normalised before the output tanh:
     `h_t = o * tanh(LN(c_t))` (Ba et al. 2016).
 
-    Args:
-        units: int. Size of the hidden state.
-        activation: candidate activation (default `"tanh"`).
-        recurrent_activation: gate activation (default `"sigmoid"`).
-        use_bias: bool.
-        kernel_initializer, recurrent_initializer, bias_initializer: Keras initialisers.
-        layer_norm: bool. Layer-normalise the input and recurrent pre-activations.
-        dropout: float in [0, 1). Input dropout, one mask per sequence.
-        recurrent_dropout: float in [0, 1). Recurrent dropout, one mask per sequence.
-        seed: int or None. Seed of the dropout masks.
+    {gated_arguments}
         unit_forget_bias: bool. Start the forget-gate bias at 1 (Jozefowicz et al.
             2015), which keeps the memory open early in training. Default True.
 

@@ -4,9 +4,12 @@ import keras
 from keras import ops
 
 from seqmodels.cells.minimal import MinimalCell, log_positive_activation
+from seqmodels.cells.sections import CELL_SECTIONS
+from seqmodels.docstrings import with_sections
 
 
 @keras.saving.register_keras_serializable(package="seqmodels")
+@with_sections(CELL_SECTIONS)
 class MinGRUCell(MinimalCell):
     """Minimal GRU: the gates see only x_t, so the recurrence is linear in h.
 
@@ -18,26 +21,16 @@ class MinGRUCell(MinimalCell):
     `seqmodels.layers.Recurrent` a whole sequence runs as a scan (see
     `path`); inside `keras.layers.RNN` it runs step by step, with the same result.
 
-    Args:
-        units: int. Size of the hidden state.
-        use_bias: bool.
-        kernel_initializer, bias_initializer: Keras initialisers.
-        dropout: float in [0, 1). Input dropout, one mask per sequence (no recurrent
-            dropout: the recurrence has no weight).
-        seed: int or None. Seed of the dropout masks.
+    {minimal_arguments}
 
-    Call arguments:
-        inputs: float tensor `(batch, features)`.
-        states: list of one tensor `(batch, units)`.
-
-    Returns:
-        `(h_t, [h_t])`, both `(batch, units)`.
+    {one_state_call}
 
     Example:
 
-    >>> layer = keras.layers.RNN(MinGRUCell(4), return_sequences=True)
-    >>> tuple(layer(ops.ones((2, 5, 3))).shape)
-    (2, 5, 4)
+    >>> from seqmodels.layers import Recurrent
+    >>> layer = Recurrent(MinGRUCell(4), return_sequences=True)
+    >>> tuple(layer(ops.ones((2, 5, 3))).shape), layer.implementation_used
+    ((2, 5, 4), 'scan')
     """
 
     gates = 2

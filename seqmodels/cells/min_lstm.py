@@ -4,9 +4,12 @@ import keras
 from keras import ops
 
 from seqmodels.cells.minimal import MinimalCell, log_positive_activation
+from seqmodels.cells.sections import CELL_SECTIONS
+from seqmodels.docstrings import with_sections
 
 
 @keras.saving.register_keras_serializable(package="seqmodels")
+@with_sections(CELL_SECTIONS)
 class MinLSTMCell(MinimalCell):
     """Minimal LSTM with normalised gates: the recurrence is linear in h.
 
@@ -20,26 +23,16 @@ class MinLSTMCell(MinimalCell):
     `log f' = -softplus(d)`, `log i' = -softplus(-d)` with
     `d = softplus(-k_f) - softplus(-k_i)`.
 
-    Args:
-        units: int. Size of the hidden state.
-        use_bias: bool.
-        kernel_initializer, bias_initializer: Keras initialisers.
-        dropout: float in [0, 1). Input dropout, one mask per sequence (no recurrent
-            dropout: the recurrence has no weight).
-        seed: int or None. Seed of the dropout masks.
+    {minimal_arguments}
 
-    Call arguments:
-        inputs: float tensor `(batch, features)`.
-        states: list of one tensor `(batch, units)`.
-
-    Returns:
-        `(h_t, [h_t])`, both `(batch, units)`.
+    {one_state_call}
 
     Example:
 
-    >>> layer = keras.layers.RNN(MinLSTMCell(4), return_sequences=True)
-    >>> tuple(layer(ops.ones((2, 5, 3))).shape)
-    (2, 5, 4)
+    >>> cell = MinLSTMCell(4)
+    >>> cell.build((None, 3))   # no recurrent kernel: the gates read x_t only
+    >>> [tuple(w.shape) for w in cell.weights], cell.state_size
+    ([(3, 12), (12,)], 4)
     """
 
     gates = 3

@@ -10,6 +10,8 @@ activation `g`, which keeps `b_t > 0` and lets the scan work in log space.
 from keras import initializers, ops
 
 from seqmodels.cells.base import RecurrentCell
+from seqmodels.cells.sections import CELL_SECTIONS
+from seqmodels.docstrings import with_sections
 
 
 def log_positive_activation(x):
@@ -18,6 +20,7 @@ def log_positive_activation(x):
     return ops.where(x >= 0, ops.log(ops.relu(x) + 0.5), -ops.softplus(-x))
 
 
+@with_sections(CELL_SECTIONS)
 class MinimalCell(RecurrentCell):
     """Base of MinGRUCell and MinLSTMCell.
 
@@ -25,12 +28,7 @@ class MinimalCell(RecurrentCell):
     `log_coefficients(projected) -> (log a, log b)`; `coefficients` and `step`
     follow. There is no recurrent weight, hence no recurrent dropout.
 
-    Args:
-        units: int. Size of the hidden state.
-        use_bias: bool.
-        kernel_initializer, bias_initializer: Keras initialisers.
-        dropout: float in [0, 1). Input dropout, one mask per sequence.
-        seed: int or None. Seed of the dropout masks.
+    {minimal_arguments}
     """
 
     is_linear_recurrence = True
@@ -68,11 +66,7 @@ class MinimalCell(RecurrentCell):
             shape=(features, self.projected_size), initializer=self.kernel_initializer,
             name="kernel",
         )
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight(
-                shape=(self.projected_size,), initializer=self.bias_initializer, name="bias"
-            )
+        self.add_bias((self.projected_size,), self.bias_initializer)
 
     def _project(self, inputs):
         projected = ops.matmul(inputs, self.kernel)  # (..., gates * units)

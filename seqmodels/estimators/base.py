@@ -229,12 +229,7 @@ class SequenceEstimator(BaseEstimator):
         self._require_y(y)
         items = self._read_inputs(X, fitting=True)
         targets = self._learn_targets(y, items)
-        validation = None
-        if validation_data is not None:
-            X_val, y_val = validation_data
-            val_items = self._read_inputs(X_val, fitting=False, check_fitted=False, name="X_val")
-            validation = (val_items, self._encode_targets(y_val, val_items, name="y_val"))
-        return self._train(items, targets, callbacks, validation)
+        return self._train(items, targets, callbacks, self._validation(validation_data))
 
     def resume_fit(self, X, y, callbacks=None, validation_data=None):
         """Trains a fitted estimator on, from the epochs it has done up to `epochs`.
@@ -254,12 +249,16 @@ class SequenceEstimator(BaseEstimator):
         self._require_y(y)
         items = self._read_inputs(X, fitting=False)
         targets = self._encode_targets(y, items)
-        validation = None
-        if validation_data is not None:
-            X_val, y_val = validation_data
-            val_items = self._read_inputs(X_val, fitting=False, name="X_val")
-            validation = (val_items, self._encode_targets(y_val, val_items, name="y_val"))
-        return self._train(items, targets, callbacks, validation, resume=True)
+        return self._train(items, targets, callbacks, self._validation(validation_data),
+                           resume=True)
+
+    def _validation(self, validation_data):
+        """`(X_val, y_val)` read as the training data was, or None."""
+        if validation_data is None:
+            return None
+        X_val, y_val = validation_data
+        items = self._read_inputs(X_val, fitting=False, check_fitted=False, name="X_val")
+        return items, self._encode_targets(y_val, items, name="y_val")
 
     def _read_inputs(self, X, *, fitting, check_fitted=True, name="X"):
         """Encoded sequences: float `(time_i, F)` arrays or int32 id arrays `(time_i,)`.

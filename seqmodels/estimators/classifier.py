@@ -9,10 +9,11 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d
 
 from seqmodels.estimators.base import encode_labels
+from seqmodels.estimators.labels import ClassLabels
 from seqmodels.estimators.many_to_one import ManyToOneEstimator
 
 
-class SequenceClassifier(ClassifierMixin, ManyToOneEstimator):
+class SequenceClassifier(ClassifierMixin, ClassLabels, ManyToOneEstimator):
     """One label per sequence (many-to-one).
 
     X: a list of float arrays `(time_i, features)`, a 2-D / 3-D array of
@@ -28,10 +29,6 @@ class SequenceClassifier(ClassifierMixin, ManyToOneEstimator):
     """
 
     _task = "classification"
-
-    @property
-    def _num_outputs(self):
-        return len(self.classes_)
 
     def _learn_targets(self, y, items):
         y = self._labels(y, items, "y")
@@ -50,17 +47,6 @@ class SequenceClassifier(ClassifierMixin, ManyToOneEstimator):
             raise ValueError(f"Expected {name} of shape ({len(items)},), one label per "
                              f"sequence. Received: shape={y.shape}.")
         return y
-
-    def _loss(self):
-        from seqmodels.losses import SequenceLoss
-
-        return SequenceLoss()
-
-    def _metrics(self):
-        return ["accuracy"]
-
-    def _export_options(self):
-        return {"class_names": [str(c) for c in self.classes_], **self._vocabulary_option()}
 
     def predict_proba(self, X):
         """`(n, n_classes)` class probabilities, columns in the order of `classes_`."""

@@ -6,9 +6,10 @@ import numpy as np
 from scipy.special import softmax
 
 from seqmodels.estimators.base import SequenceEstimator, encode_labels
+from seqmodels.estimators.labels import ClassLabels
 
 
-class SequenceTagger(SequenceEstimator):
+class SequenceTagger(ClassLabels, SequenceEstimator):
     """A label for every step: part-of-speech tags, segmentation, per-frame classes.
 
     X: as for `SequenceClassifier` (float sequences, strings, token lists).
@@ -27,10 +28,6 @@ class SequenceTagger(SequenceEstimator):
     """
 
     _task = "tagging"
-
-    @property
-    def _num_outputs(self):
-        return len(self.classes_)
 
     def _learn_targets(self, y, items):
         labels = _label_sequences(y, [len(item) for item in items])
@@ -55,17 +52,6 @@ class SequenceTagger(SequenceEstimator):
 
     def _dummy_targets(self, items):
         return [np.zeros(len(item), np.int32) for item in items]
-
-    def _loss(self):
-        from seqmodels.losses import SequenceLoss
-
-        return SequenceLoss()
-
-    def _metrics(self):
-        return ["accuracy"]
-
-    def _export_options(self):
-        return {"class_names": [str(c) for c in self.classes_], **self._vocabulary_option()}
 
     def predict_proba(self, X):
         """A list of `(time_i, n_classes)` probabilities, columns in the order of `classes_`."""

@@ -17,23 +17,19 @@ of the previous step's own greedy prediction instead of `emb(y_{t-1})`.
 import keras
 from keras import ops
 
+from seqmodels.docstrings import with_sections
 from seqmodels.layers.scan import time_scan
 from seqmodels.models.attention import BahdanauAttention
 from seqmodels.models.decoders.attentional import AttentionalDecoder
+from seqmodels.models.decoders.plain import DECODER_SECTIONS
 
 
 @keras.saving.register_keras_serializable(package="seqmodels")
+@with_sections(DECODER_SECTIONS)
 class BahdanauDecoder(AttentionalDecoder):
     """Additive attention inside the recurrence, the attentional vector fed to the next step.
 
-    Args:
-        cell: `"elman"`, `"gru"`, `"lstm"`, `"mingru"` or `"minlstm"`.
-        units: int. Units of every layer, and the width of the attentional vector.
-        num_layers: int. Depth of the stack.
-        dropout: float in [0, 1). Input dropout inside each cell (one mask per sequence).
-        recurrent_dropout: float in [0, 1). Recurrent dropout inside each cell.
-        layer_dropout: float in [0, 1). Dropout between stacked layers.
-        bridge: `"zeros"`, `"dense"` or `"vector"`: what the initial states are made from.
+    {decoder_arguments}
         attention_units: int or None. Width of the additive score (default `units`).
         scheduled_sampling: bool. In training, feed back the decoder's own
             predictions with probability `sampling_probability`; `call` then
@@ -42,12 +38,8 @@ class BahdanauDecoder(AttentionalDecoder):
     The state adds `feed (N, units)`, the previous attentional vector.
     """
 
-    def __init__(self, cell="lstm", units=128, num_layers=1, dropout=0.0,
-                 recurrent_dropout=0.0, layer_dropout=0.0, bridge="zeros", attention_units=None,
-                 scheduled_sampling=False, **kwargs):
-        super().__init__(cell=cell, units=units, num_layers=num_layers, dropout=dropout,
-                         recurrent_dropout=recurrent_dropout, layer_dropout=layer_dropout,
-                         bridge=bridge, **kwargs)
+    def __init__(self, *args, attention_units=None, scheduled_sampling=False, **kwargs):
+        super().__init__(*args, **kwargs)
         self.attention_units = attention_units
         self.scheduled_sampling = bool(scheduled_sampling)
         self.attention = BahdanauAttention(self.units, attention_units, name="attention")

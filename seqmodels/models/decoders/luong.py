@@ -11,31 +11,24 @@
 
 import keras
 
+from seqmodels.docstrings import with_sections
 from seqmodels.models.attention import LuongAttention
 from seqmodels.models.decoders.attentional import AttentionalDecoder
+from seqmodels.models.decoders.plain import DECODER_SECTIONS
 
 
 @keras.saving.register_keras_serializable(package="seqmodels")
+@with_sections(DECODER_SECTIONS)
 class LuongDecoder(AttentionalDecoder):
     """Multiplicative attention read after the decoder's recurrence.
 
-    Args:
-        cell: `"elman"`, `"gru"`, `"lstm"`, `"mingru"` or `"minlstm"`.
-        units: int. Units of every layer, and the width of the attentional vector.
-        num_layers: int. Depth of the stack.
-        dropout: float in [0, 1). Input dropout inside each cell (one mask per sequence).
-        recurrent_dropout: float in [0, 1). Recurrent dropout inside each cell.
-        layer_dropout: float in [0, 1). Dropout between stacked layers.
-        bridge: `"zeros"`, `"dense"` or `"vector"`: what the initial states are made from.
+    {decoder_arguments}
 
     Returns (`call`): `(attentional (B, T, units), weights (B, T, S))`.
     """
 
-    def __init__(self, cell="lstm", units=128, num_layers=1, dropout=0.0,
-                 recurrent_dropout=0.0, layer_dropout=0.0, bridge="zeros", **kwargs):
-        super().__init__(cell=cell, units=units, num_layers=num_layers, dropout=dropout,
-                         recurrent_dropout=recurrent_dropout, layer_dropout=layer_dropout,
-                         bridge=bridge, **kwargs)
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         self.attention = LuongAttention(self.units, name="attention")
 
     def call(self, inputs, state, mask=None, training=False):

@@ -22,12 +22,25 @@ from keras import ops
 
 from seqmodels.cells.registry import check_cell_name, get_cell
 from seqmodels.checks import check_choice, check_positive_int, check_rate
+from seqmodels.docstrings import with_sections
 from seqmodels.layers.recurrent import Recurrent
 from seqmodels.models.config import ArgumentsConfig
 from seqmodels.models.decoders.bridges import BRIDGES, make_bridge
 
+DECODER_SECTIONS = {"decoder_arguments": """\
+    Args:
+        cell: `"elman"`, `"gru"`, `"lstm"`, `"mingru"` or `"minlstm"`.
+        units: int. Units of every layer, and the width of the outputs.
+        num_layers: int. Depth of the stack.
+        dropout: float in [0, 1). Input dropout inside each cell (one mask per sequence).
+        recurrent_dropout: float in [0, 1). Recurrent dropout inside each cell.
+        layer_dropout: float in [0, 1). Dropout between stacked layers.
+        bridge: `"zeros"`, `"dense"` or `"vector"` (`seqmodels.models.decoders.bridges`):
+            what `initial_state` makes the initial states from."""}
+
 
 @keras.saving.register_keras_serializable(package="seqmodels")
+@with_sections(DECODER_SECTIONS)
 class PlainDecoder(ArgumentsConfig, keras.layers.Layer):
     """A decoder without attention: the source reaches it through its initial states only.
 
@@ -37,15 +50,7 @@ class PlainDecoder(ArgumentsConfig, keras.layers.Layer):
     (`call`, teacher forcing) or once (`step`, decoding): the very same cells,
     so both compute the same function, which the tests hold equal.
 
-    Args:
-        cell: `"elman"`, `"gru"`, `"lstm"`, `"mingru"` or `"minlstm"`.
-        units: int. Units of every layer (and the width of the outputs).
-        num_layers: int. Depth of the stack.
-        dropout: float in [0, 1). Input dropout inside each cell (one mask per sequence).
-        recurrent_dropout: float in [0, 1). Recurrent dropout inside each cell.
-        layer_dropout: float in [0, 1). Dropout between stacked layers.
-        bridge: `"zeros"`, `"dense"` or `"vector"` (`seqmodels.models.decoders.bridges`):
-            what `initial_state` makes the initial states from.
+    {decoder_arguments}
 
     `step` returns zero attention weights `(N, S)` when the state holds a
     memory (so every decoder gives weights of one shape), else None.
