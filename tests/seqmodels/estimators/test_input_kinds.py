@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from seqmodels.estimators import SequenceClassifier, inputs
+from seqmodels.estimators import SequenceClassifier, input_kinds
 
 
 class ArrayLike:
@@ -18,10 +18,10 @@ class ArrayLike:
 
 def test_an_array_like_reads_as_its_array():
     X = np.arange(12, dtype=np.float32).reshape(3, 4)
-    assert inputs.kind_of(ArrayLike(X)) == inputs.FEATURES
-    for got, want in zip(inputs.feature_arrays(ArrayLike(X)), inputs.feature_arrays(X)):
+    assert input_kinds.kind_of(ArrayLike(X)) == input_kinds.FEATURES
+    for got, want in zip(input_kinds.feature_arrays(ArrayLike(X)), input_kinds.feature_arrays(X)):
         np.testing.assert_array_equal(got, want)
-    assert inputs.feature_arrays(X)[0].shape == (4, 1)  # a row is a univariate sequence
+    assert input_kinds.feature_arrays(X)[0].shape == (4, 1)  # a row is a univariate sequence
 
 
 def test_a_dataframe_is_refused_naming_its_shape_and_how_to_group_it():

@@ -52,7 +52,7 @@ def test_strategy_is_a_deprecated_alias_of_distribution(rng):
     X, y = data(rng, 8)
     with pytest.warns(FutureWarning, match=r"`strategy` is deprecated.*distribution='mirrored'"):
         clf = SequenceClassifier(units=4, epochs=1, strategy="mirrored", random_state=0).fit(X, y)
-    assert clf._distribution() == "mirrored"
+    assert clf.distribution_name() == "mirrored"
     assert clf.get_params()["distribution"] is None and clf.get_params()["strategy"] == "mirrored"
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from seqmodels import cli
-from seqmodels.runs import RunDir, get_task, predict, train, training
+from seqmodels.runs import RunDir, commands, get_task, predict, train
 
 pytestmark = pytest.mark.slow
 
@@ -105,15 +105,15 @@ def test_an_interrupted_run_resumes_and_ends_as_a_run_never_stopped(tmp_path, da
             if self.epoch == 2 and batch == 1:
                 raise RuntimeError("simulated crash in epoch 3")
 
-    plain = training._callbacks
-    monkeypatch.setattr(training, "_callbacks", lambda *a: [*plain(*a), Crash()])
+    plain = commands._callbacks
+    monkeypatch.setattr(commands, "_callbacks", lambda *a: [*plain(*a), Crash()])
     options = dict(data_dir=data_dir, limit=60, plots=False, seed=3,
                    overrides={"epochs": 4, "units": 8, "dropout": 0.1}, log=lambda *_: None)
     with pytest.raises(RuntimeError, match="simulated crash"):
         train("japanese_vowels", out=tmp_path / "run", **options)
     assert not (tmp_path / "run" / "estimator.pkl").exists()
     assert (tmp_path / "run" / "backup" / "checkpoint.npz").is_file()
-    monkeypatch.setattr(training, "_callbacks", plain)
+    monkeypatch.setattr(commands, "_callbacks", plain)
     resumed = RunDir(train("japanese_vowels", out=tmp_path / "run", **options).path)
     straight = RunDir(train("japanese_vowels", out=tmp_path / "straight", **options).path)
     a, b = resumed.load_estimator(), straight.load_estimator()
