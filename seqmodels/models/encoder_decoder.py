@@ -4,8 +4,9 @@
                                                                  \\-> final states -bridge-> s_0
     decoder_inputs  <s> + target (B, T) -embed-> decoder (s_0, memory) -> logits (B, T, V)
 
-The model embeds, encodes, bridges and reads the logits; the decoder (the
-`attention` argument picks one of `seqmodels.models.decoders`) does the rest:
+The model embeds, encodes and reads the logits; the decoder (the `attention`
+argument picks one of `seqmodels.models.decoders`; its bridge makes its
+initial states from the encoder's final states) does the rest:
 
 `"luong"` (the fast path): the decoder RNN runs over the whole target
 sequence at once (cuDNN-shaped), then multiplicative attention reads the

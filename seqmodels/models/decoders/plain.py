@@ -3,12 +3,13 @@
 The decoder contract (after OpenNMT-tf's `Decoder`), which every decoder of
 this folder keeps:
 
-    initial_state(states, memory, memory_mask) -> decoding state (a dict)
+    initial_state(source, memory, memory_mask) -> decoding state (a dict)
     call(inputs (B, T, E), state, mask)        -> (outputs (B, T, U), weights (B, T, S) or None)
     step(inputs (N, E), state)                 -> (outputs (N, U), new state, weights (N, S))
 
-`inputs` are embedded target tokens (teacher forcing in `call`, the previous
-token in `step`); `outputs` are what the model's output layer reads. The
+`source` is what the decoder's bridge reads (an encoder's final states, a
+vector); `inputs` are embedded target tokens (teacher forcing in `call`, the
+previous token in `step`); `outputs` are what the model's output layer reads. The
 decoding state is a dict of tensors: `states`, the cells' states layer by
 layer (a list, each `(rows, units)`), and the entries named in
 `SOURCE_STATE`, which hold the source (`(B, S, ...)`). In `step` the other

@@ -10,15 +10,16 @@ import warnings
 
 import keras
 
-from seqmodels.models.decoders.plain import PlainDecoder
+from seqmodels.docstrings import with_sections
+from seqmodels.models.decoders.plain import DECODER_SECTIONS, PlainDecoder
 
 
 @keras.saving.register_keras_serializable(package="seqmodels")
+@with_sections(DECODER_SECTIONS)
 class DecoderStack(PlainDecoder):
     """Deprecated alias of `PlainDecoder`'s cells over a flat states list.
 
-    Args: as `PlainDecoder` (cell, units, num_layers, dropout,
-    recurrent_dropout, layer_dropout).
+    {decoder_arguments}
     """
 
     def __init__(self, cell="lstm", units=128, num_layers=1, dropout=0.0,
