@@ -157,7 +157,8 @@ TASKS = {
     for task in (
         Task("japanese_vowels", "japanese_vowels", "SequenceClassifier",
              {"cell": "gru", "units": 64, "bidirectional": True, "pooling": "mean",
-              "dropout": 0.2, "epochs": 40, "batch_size": 32, "learning_rate": 3e-3},
+              "dropout": 0.2, "epochs": 40, "batch_size": 32, "learning_rate": 3e-3,
+              "scale_inputs": True},
              _read_vowels, _accuracy, validation=None, labelled_by_class=True),
         Task("turkish_pos", "turkish_pos", "SequenceTagger",
              {"cell": "gru", "units": 64, "embedding_dim": 64, "bidirectional": True,
