@@ -60,6 +60,10 @@ class EncoderDecoder(ArgumentsConfig, BuildByCall, keras.Model):
             decoder cells, and between stacked layers.
         output_dropout: float. Dropout on the attentional vector before the logits.
         scheduled_sampling: bool. Enable scheduled sampling (Bahdanau decoder only).
+        learn_initial_state: bool. The encoder learns its `h_0` instead of zeros (the
+            decoder's initial states come from the bridge).
+        cell_options: dict or None. More arguments of every cell, encoder and decoder
+            (as `RecurrentEncoder`'s, e.g. `{"layer_norm": True}`).
 
     Call arguments:
         inputs: dict with `inputs` (source ids `(B, S)`), `decoder_inputs`
@@ -99,6 +103,8 @@ class EncoderDecoder(ArgumentsConfig, BuildByCall, keras.Model):
         layer_dropout=0.0,
         output_dropout=0.0,
         scheduled_sampling=False,
+        learn_initial_state=False,
+        cell_options=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -122,17 +128,20 @@ class EncoderDecoder(ArgumentsConfig, BuildByCall, keras.Model):
         self.encoder = RecurrentEncoder(
             cell=cell, units=self.encoder_units, num_layers=encoder_layers,
             bidirectional=bidirectional_encoder, dropout=dropout,
-            recurrent_dropout=recurrent_dropout, layer_dropout=layer_dropout, name="encoder")
+            recurrent_dropout=recurrent_dropout, layer_dropout=layer_dropout,
+            learn_initial_state=learn_initial_state, cell_options=cell_options, name="encoder")
         self.decoder = make_decoder(
             attention, attention_units=attention_units, scheduled_sampling=scheduled_sampling,
             cell=cell, units=units, num_layers=decoder_layers, dropout=dropout,
             recurrent_dropout=recurrent_dropout, layer_dropout=layer_dropout, bridge=bridge,
-            name="decoder")
+            cell_options=cell_options, name="decoder")
         # The arguments the encoder and decoder check, kept here under their names.
         self.cell, self.bidirectional_encoder = self.encoder.cell, self.encoder.bidirectional
         self.encoder_layers, self.decoder_layers = self.encoder.num_layers, self.decoder.num_layers
         self.dropout, self.recurrent_dropout, self.layer_dropout = (
             self.encoder.dropout, self.encoder.recurrent_dropout, self.encoder.layer_dropout)
+        self.learn_initial_state = self.encoder.learn_initial_state
+        self.cell_options = self.encoder.cell_options
         # The decoder's bridge maps and attention, also held here: Keras names a model's
         # weights in its files by these attributes (and numbers the direct sub-layers by
         # class), so files written before the decoders were classes keep loading

@@ -12,7 +12,8 @@ from seqmodels.models.decoders import PlainDecoder
 from seqmodels.models.inputs import TokenEmbedding, check_sequence_rank, read_sequence
 
 CONDITIONINGS = ("initial_state", "every_step", "both")
-DECODER_ARGUMENTS = ("cell", "units", "num_layers", "dropout", "recurrent_dropout", "layer_dropout")
+DECODER_ARGUMENTS = ("cell", "units", "num_layers", "dropout", "recurrent_dropout", "layer_dropout",
+                     "cell_options")
 
 
 @keras.saving.register_keras_serializable(package="seqmodels")
@@ -25,9 +26,15 @@ class OneToMany(ArgumentsConfig, BuildByCall, keras.Model):
 
     Args:
         vocabulary_size: int. Output ids (and logits) in `[0, vocabulary_size)`.
-        embedding_dim, cell, units, num_layers, dropout, recurrent_dropout,
-        layer_dropout: the decoder's.
+        embedding_dim: int. Size of the token embeddings.
+        cell: `"elman"`, `"gru"`, `"lstm"`, `"mingru"` or `"minlstm"`.
+        units: int. Units of every decoder layer.
+        num_layers: int. Depth of the decoder.
         conditioning: `"initial_state"`, `"every_step"` or `"both"`.
+        dropout: float in [0, 1). Input dropout inside each cell (one mask per sequence).
+        recurrent_dropout: float in [0, 1). Recurrent dropout inside each cell.
+        layer_dropout: float in [0, 1). Dropout between stacked layers.
+        cell_options: dict or None. More arguments of every cell (`{"layer_norm": True}`).
 
     Call arguments:
         inputs: dict with `vector` float `(B, D)` and `decoder_inputs`
@@ -47,7 +54,7 @@ class OneToMany(ArgumentsConfig, BuildByCall, keras.Model):
 
     def __init__(self, vocabulary_size, embedding_dim=32, cell="lstm", units=64, num_layers=1,
                  conditioning="both", dropout=0.0, recurrent_dropout=0.0, layer_dropout=0.0,
-                 **kwargs):
+                 cell_options=None, **kwargs):
         super().__init__(**kwargs)
         self.vocabulary_size = check_positive_int("vocabulary_size", vocabulary_size)
         self.embedding_dim = check_positive_int("embedding_dim", embedding_dim)
@@ -55,7 +62,8 @@ class OneToMany(ArgumentsConfig, BuildByCall, keras.Model):
         self.embedding = TokenEmbedding(vocabulary_size, embedding_dim, name="embedding")
         self.decoder = PlainDecoder(cell=cell, units=units, num_layers=num_layers,
                                     dropout=dropout, recurrent_dropout=recurrent_dropout,
-                                    layer_dropout=layer_dropout, name="decoder",
+                                    layer_dropout=layer_dropout, cell_options=cell_options,
+                                    name="decoder",
                                     bridge="zeros" if conditioning == "every_step" else "vector")
         for name in DECODER_ARGUMENTS:  # checked by the decoder, kept here under their names
             setattr(self, name, getattr(self.decoder, name))

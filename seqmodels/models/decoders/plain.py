@@ -37,7 +37,9 @@ DECODER_SECTIONS = {"decoder_arguments": """\
         recurrent_dropout: float in [0, 1). Recurrent dropout inside each cell.
         layer_dropout: float in [0, 1). Dropout between stacked layers.
         bridge: `"zeros"`, `"dense"` or `"vector"` (`seqmodels.models.decoders.bridges`):
-            what `initial_state` makes the initial states from."""}
+            what `initial_state` makes the initial states from.
+        cell_options: dict or None. More arguments of every cell, e.g.
+            `{"layer_norm": True}` (serializable values: names, numbers)."""}
 
 
 @keras.saving.register_keras_serializable(package="seqmodels")
@@ -61,7 +63,8 @@ class PlainDecoder(ArgumentsConfig, keras.layers.Layer):
     """The state entries that hold the source, `(B, S, ...)`; the first is the memory."""
 
     def __init__(self, cell="lstm", units=128, num_layers=1, dropout=0.0,
-                 recurrent_dropout=0.0, layer_dropout=0.0, bridge="zeros", **kwargs):
+                 recurrent_dropout=0.0, layer_dropout=0.0, bridge="zeros", cell_options=None,
+                 **kwargs):
         super().__init__(**kwargs)
         self.cell = check_cell_name(cell)
         self.units = check_positive_int("units", units)
@@ -69,8 +72,10 @@ class PlainDecoder(ArgumentsConfig, keras.layers.Layer):
         self.dropout = check_rate("dropout", dropout)
         self.recurrent_dropout = check_rate("recurrent_dropout", recurrent_dropout)
         self.layer_dropout = check_rate("layer_dropout", layer_dropout)
+        self.cell_options = dict(cell_options or {})
         self.stack = [
-            Recurrent(get_cell(cell, units, dropout=dropout, recurrent_dropout=recurrent_dropout),
+            Recurrent(get_cell(cell, units, dropout=dropout, recurrent_dropout=recurrent_dropout,
+                               **self.cell_options),
                       return_sequences=True, return_state=True, name=f"recurrent_{i}")
             for i in range(num_layers)
         ]

@@ -23,13 +23,14 @@ class DecoderStack(PlainDecoder):
     """
 
     def __init__(self, cell="lstm", units=128, num_layers=1, dropout=0.0,
-                 recurrent_dropout=0.0, layer_dropout=0.0, **kwargs):
+                 recurrent_dropout=0.0, layer_dropout=0.0, bridge="zeros", cell_options=None,
+                 **kwargs):
         warnings.warn("`DecoderStack` is deprecated: use `seqmodels.models.PlainDecoder` "
                       "(`run_cells` and `step_cells` over a flat states list).",
                       DeprecationWarning, stacklevel=2)
         super().__init__(cell=cell, units=units, num_layers=num_layers, dropout=dropout,
                          recurrent_dropout=recurrent_dropout, layer_dropout=layer_dropout,
-                         **kwargs)
+                         bridge=bridge, cell_options=cell_options, **kwargs)
 
     def call(self, inputs, states, mask=None, training=False):
         """`(B, T, F)`, flat states -> `((B, T, units), flat final states)`."""

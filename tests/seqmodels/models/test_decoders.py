@@ -33,3 +33,16 @@ def test_the_deprecated_decoder_stack_runs_the_plain_decoders_cells():
     h_plain, _ = plain.step_cells(x[:, 0], states)
     np.testing.assert_allclose(np.asarray(h), np.asarray(h_plain), atol=1e-6)
     assert len(new) == 4
+
+
+def test_cell_options_reach_every_cell_of_encoder_and_decoder():
+    from seqmodels.models import EncoderDecoder, OneToMany
+
+    model = EncoderDecoder(9, 7, units=4, embedding_dim=3, encoder_layers=2, decoder_layers=2,
+                           cell="gru", cell_options={"layer_norm": True})
+    decoder_cells = model.decoder.cells
+    encoder_cells = [layer.forward_layer.cell for layer in model.encoder.stack]
+    assert len(decoder_cells) == len(encoder_cells) == 2
+    assert all(cell.layer_norm for cell in decoder_cells + encoder_cells)
+    generator = OneToMany(9, units=4, cell="minlstm", cell_options={"use_bias": False})
+    assert not generator.decoder.cells[0].use_bias

@@ -26,14 +26,15 @@ CASES = [
     (AlignedManyToMany, dict(num_outputs=4, task="regression", **ENCODING), TOKENS),
     (OneToMany, dict(vocabulary_size=9, embedding_dim=3, cell="minlstm", units=4, num_layers=2,
                      conditioning="every_step", dropout=0.1, recurrent_dropout=0.0,
-                     layer_dropout=0.3),
+                     layer_dropout=0.3, cell_options={"use_bias": False}),
      {"vector": np.ones((2, 3), "float32"), "decoder_inputs": np.array([[2, 4], [2, 5]])}),
     (EncoderDecoder, dict(source_vocabulary_size=11, target_vocabulary_size=9, embedding_dim=3,
                           cell="elman", units=6, encoder_units=4, encoder_layers=2,
                           decoder_layers=2, bidirectional_encoder=False, attention="luong",
                           attention_units=5, bridge="zeros", dropout=0.1,
                           recurrent_dropout=0.2, layer_dropout=0.3, output_dropout=0.4,
-                          scheduled_sampling=False),
+                          scheduled_sampling=False, learn_initial_state=True,
+                          cell_options={"activation": "relu"}),
      TARGETS),
 ]
 
