@@ -369,11 +369,6 @@ class SequenceEstimator(BaseEstimator):
             batching = pad_to_batch_max(self.batch_size)
         return EpochData(source, batching, seed, options=self._data_options())
 
-    def _make_distribution(self):
-        from seqmodels.training.distributed import make_distribution
-
-        return make_distribution(self.distribution_name())
-
     def _moved(self, model, scope):
         """`model` (weights, optimizer state, compile) saved and loaded again inside `scope`."""
         import keras
@@ -408,7 +403,7 @@ class SequenceEstimator(BaseEstimator):
             return path
         return os.path.join(path, "workers", str(worker_index(distribution)))
 
-    def _seed(self, distribution, checkpoints):
+    def _seed(self, distribution, multi_worker, checkpoints):
         """The fit's seed: `random_state`, else the checkpoint's, else a new one.
 
         Every worker of a multi-worker fit gets the chief's (they must agree on
@@ -426,7 +421,7 @@ class SequenceEstimator(BaseEstimator):
         if seed is None:
             seed = secrets.randbelow(2**31 - 1)
             given = checkpoints is not None  # kept in the checkpoint: a resumed fit replays it
-        if distribution is not None and self.distribution_name() == "multi-worker":
+        if multi_worker:
             seed = broadcast_from_chief(distribution, seed)
         return int(seed), given
 
@@ -444,7 +439,7 @@ class SequenceEstimator(BaseEstimator):
     def _train(self, items, targets, callbacks=None, validation=None, resume=False):
         """Builds, compiles and fits the model on `items` / `targets` (lists or arrays).
 
-        Training reads `EpochData` (each epoch's order fixed by `random_state`
+        Training reads `EpochData` (each epoch's order fixed by the fit's seed
         and the epoch); with `checkpoint_dir`, `ExactResume` checkpoints and
         resumes it. With `resume`, the fitted model trains on from
         `len(history_["loss"])`. A NaN / Inf loss ends training with
@@ -460,11 +455,13 @@ class SequenceEstimator(BaseEstimator):
             StopOnNonFiniteLoss,
             deterministic,
         )
+        from seqmodels.training.distributed import make_distribution
 
-        distribution = self._make_distribution()
+        name = self.distribution_name()
+        distribution = make_distribution(name)
+        multi_worker = name == "multi-worker"
         checkpoints = self.own_checkpoint_dir(distribution)
-        seed, given = self._seed(distribution, checkpoints)
-        multi_worker = self.distribution_name() == "multi-worker"
+        seed, given = self._seed(distribution, multi_worker, checkpoints)
         if given:
             deterministic(seed)
         elif multi_worker:  # every worker builds the same initial weights

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from seqmodels.checks import check_int
+from seqmodels.checks import check_choice, check_int
 from seqmodels.constants import DEFAULT_BEAM_WIDTH
 from seqmodels.estimators import input_kinds
 from seqmodels.estimators.base import SequenceEstimator
@@ -84,9 +84,9 @@ class SequenceTransducer(SequenceEstimator):
 
     def check_params(self):
         super().check_params()
-        if self.attention not in ("luong", "bahdanau", None):
-            raise ValueError("Expected `attention` in ('luong', 'bahdanau', None). "
-                             f"Received: {self.attention!r}.")
+        from seqmodels.models.encoder_decoder import ATTENTIONS
+
+        check_choice("attention", self.attention, ATTENTIONS)
         check_int("beam_width", self.beam_width, 1)
         self._loss()  # SequenceLoss checks label_smoothing
         if self.max_output_length is not None:

@@ -15,6 +15,7 @@ makes a task of a user's own files (`seqmodels train --task KIND --train FILE`).
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable
 
 import numpy as np
@@ -96,28 +97,32 @@ def _read_turkish(split, data_dir=None, limit=None):
     return X, y
 
 
+@functools.lru_cache(maxsize=2)
 def _g2p_rows(split, data_dir=None, limit=None):
-    """`(word, target pronunciation, every pronunciation)` of `limit` words at most.
+    """`(word, target pronunciation, every pronunciation)` rows of `limit` words at most.
 
     The train split holds one row per (word, pronunciation) pair, so the model
     learns every listed pronunciation; the other splits hold each word once,
     its first pronunciation as target (an output matching any is correct).
+    Kept for the last two splits read: scoring reads a split's targets and
+    then its references, from one pass over the dataset.
     """
+    rows = []
     for e in _examples("cmudict_g2p", split, data_dir, limit):
         word, prons = e["word"].decode(), [p.decode().split() for p in e["pronunciations"]]
-        for pron in (prons if split == "train" else prons[:1]):
-            yield word, pron, prons
+        rows.extend((word, pron, prons) for pron in (prons if split == "train" else prons[:1]))
+    return tuple(rows)
 
 
 def _read_g2p(split, data_dir=None, limit=None):
     """Words and target pronunciations (phoneme lists)."""
-    rows = list(_g2p_rows(split, data_dir, limit))
-    return [word for word, _, _ in rows], [pron for _, pron, _ in rows]
+    rows = _g2p_rows(split, data_dir, limit)
+    return [word for word, _, _ in rows], [list(pron) for _, pron, _ in rows]
 
 
 def _g2p_references(split, data_dir=None, limit=None):
     """Every pronunciation of each row of `_read_g2p`, for WER / PER."""
-    return [prons for _, _, prons in _g2p_rows(split, data_dir, limit)]
+    return [[list(p) for p in prons] for _, _, prons in _g2p_rows(split, data_dir, limit)]
 
 
 def _read_adding(split, data_dir=None, limit=None):

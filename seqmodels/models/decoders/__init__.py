@@ -12,6 +12,7 @@ attention variant is a new decoder file here (its score layer beside the
 others in `seqmodels/models/attention.py`) and one entry in `DECODERS`.
 """
 
+from seqmodels.models.config import constructor_arguments
 from seqmodels.models.decoders.attentional import AttentionalDecoder
 from seqmodels.models.decoders.bahdanau import BahdanauDecoder
 from seqmodels.models.decoders.bridges import BRIDGES, DenseBridge, VectorBridge, ZerosBridge
@@ -26,17 +27,19 @@ DECODERS = {"luong": LuongDecoder, "bahdanau": BahdanauDecoder, None: PlainDecod
 def make_decoder(attention, *, attention_units=None, scheduled_sampling=False, **options):
     """The decoder for `attention` (a key of `DECODERS`), with `options` (cell, units, ...).
 
-    `attention_units` sizes Bahdanau's additive score; `scheduled_sampling`
-    needs a decoder that steps through time in training (Bahdanau's).
+    `attention_units` and `scheduled_sampling` go to the decoders whose constructor
+    takes them (Bahdanau's: its additive score, and the loop through time that
+    scheduled sampling needs); the others ignore `attention_units` and refuse
+    `scheduled_sampling=True`.
     """
-    if attention != "bahdanau":
-        if scheduled_sampling:
-            raise ValueError(
-                "scheduled_sampling needs the in-loop decoder: set attention='bahdanau'. "
-                f"Received: attention={attention!r}.")
-        return DECODERS[attention](**options)
-    return BahdanauDecoder(attention_units=attention_units,
-                           scheduled_sampling=scheduled_sampling, **options)
+    cls = DECODERS[attention]
+    takes = constructor_arguments(cls)
+    if scheduled_sampling and "scheduled_sampling" not in takes:
+        raise ValueError(
+            "scheduled_sampling needs the in-loop decoder: set attention='bahdanau'. "
+            f"Received: attention={attention!r}.")
+    extra = {"attention_units": attention_units, "scheduled_sampling": scheduled_sampling}
+    return cls(**options, **{name: value for name, value in extra.items() if name in takes})
 
 
 __all__ = [

@@ -77,8 +77,9 @@ class BahdanauDecoder(AttentionalDecoder):
                              "and `sampling_probability` for scheduled sampling. Received: "
                              f"feedback={feedback!r}, sampling_probability="
                              f"{sampling_probability!r}.")
-        batch, time = ops.shape(inputs)[0], ops.shape(inputs)[1]
-        coins = self._sampling_coins(batch, time, training) if self.scheduled_sampling else None
+        coins = None
+        if self.scheduled_sampling and training:  # outside training: teacher forcing
+            coins = self._sampling_coins(ops.shape(inputs)[0], ops.shape(inputs)[1])
         xs = inputs if coins is None else ops.concatenate([inputs, coins], axis=-1)
         if training:
             first = ops.concatenate([inputs[:, 0], state["feed"]], axis=-1)
@@ -99,10 +100,8 @@ class BahdanauDecoder(AttentionalDecoder):
         self.reset_dropout_masks()
         return ops.transpose(attentional, (1, 0, 2)), ops.transpose(weights, (1, 0, 2))
 
-    def _sampling_coins(self, batch, time, training):
-        """`(B, T, 1)` uniforms; 1.0 (never sample) at t = 0 and outside training."""
-        if not training:
-            return ops.ones((batch, time, 1))
+    def _sampling_coins(self, batch, time):
+        """`(B, T, 1)` uniforms; 1.0 (never sample) at t = 0."""
         coins = keras.random.uniform((batch, time, 1), seed=self.seed_generator)
         return ops.concatenate([ops.ones((batch, 1, 1)), coins[:, 1:]], axis=1)
 
